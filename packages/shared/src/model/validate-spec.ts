@@ -1,0 +1,67 @@
+import type { TSchema } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType } from '@sinclair/typebox/errors';
+import type { Violation } from '../errors/strait-error.js';
+
+const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+function checkerFor(schema: TSchema): TypeCheck<TSchema> {
+  let check = compiled.get(schema);
+  if (check === undefined) {
+    check = TypeCompiler.Compile(schema);
+    compiled.set(schema, check);
+  }
+  return check;
+}
+
+/**
+ * Turns a JSON pointer (`/from/0/targetRef/kind`) into the dotted path users write
+ * (`from[0].targetRef.kind`), under `prefix` when given.
+ */
+export function pointerToField(pointer: string, prefix = ''): string {
+  let out = prefix;
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else out += out === '' ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+/**
+ * Validates `value` against a TypeBox schema and reports one violation per offending field,
+ * named under `prefix` (e.g. `spec`). Union mismatches are reported once, at the union.
+ */
+export function validateAgainstSchema(schema: TSchema, value: unknown, prefix = ''): Violation[] {
+  const check = checkerFor(schema);
+  if (check.Check(value)) return [];
+  const seen = new Set<string>();
+  const violations: Violation[] = [];
+  for (const error of check.Errors(value)) {
+    let pointer = error.path;
+    let reason = error.message.toLowerCase();
+    if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+      // TypeBox reports the object; name the unknown property itself.
+      const extra = Object.keys(error.value as object).filter(
+        (k) => !Object.hasOwn((error.schema as { properties?: object }).properties ?? {}, k),
+      );
+      for (const k of extra) {
+        const field = pointerToField(`${pointer}/${k}`, prefix);
+        if (!seen.has(field)) {
+          seen.add(field);
+          violations.push({ field, reason: 'unknown field' });
+        }
+      }
+      continue;
+    }
+    if (error.type === ValueErrorType.ObjectRequiredProperty) reason = 'must be set';
+    const field = pointerToField(pointer, prefix) || prefix || '(root)';
+    if (seen.has(field)) continue;
+    // Skip child errors of a field already reported (a union's branches, say).
+    if ([...seen].some((s) => field.startsWith(`${s}.`) || field.startsWith(`${s}[`))) continue;
+    seen.add(field);
+    violations.push({ field, reason });
+    pointer = '';
+  }
+  return violations;
+}
