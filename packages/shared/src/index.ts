@@ -31,3 +31,11 @@ export * from './resources/index.js';
 export * from './store/index.js';
 // stores
 export type { ChangeEvent, ChangeListener, ListPage, ListQuery, ResourceStore, WriteOptions } from './store/store.js';
+
+// configuration, lifecycle, diagnostics
+export * from './config/index.js';
+export * from './lifecycle/index.js';
+export * from './diagnostics/index.js';
+export * from './bootstrap/index.js';
+export * from './tokens/index.js';
+export * from './grpc/index.js';

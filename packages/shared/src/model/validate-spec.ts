@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
-import { ValueErrorType } from '@sinclair/typebox/errors';
+import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import type { Violation } from '../errors/strait-error.js';
 
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
@@ -28,6 +28,27 @@ export function pointerToField(pointer: string, prefix = ''): string {
   return out;
 }
 
+function literalChoices(schema: TSchema): string[] | undefined {
+  const branches = (schema as { anyOf?: TSchema[] }).anyOf;
+  if (branches === undefined || !branches.every((b) => 'const' in b)) return undefined;
+  return branches.map((b) => String((b as unknown as { const: unknown }).const));
+}
+
+function reasonOf(error: ValueError): string {
+  switch (error.type) {
+    case ValueErrorType.ObjectAdditionalProperties:
+      return 'unknown field';
+    case ValueErrorType.ObjectRequiredProperty:
+      return 'must be set';
+    case ValueErrorType.Union: {
+      const choices = literalChoices(error.schema);
+      return choices === undefined ? 'does not match any allowed form' : `must be one of ${choices.join(', ')}`;
+    }
+    default:
+      return error.message.charAt(0).toLowerCase() + error.message.slice(1);
+  }
+}
+
 /**
  * Validates `value` against a TypeBox schema and reports one violation per offending field,
  * named under `prefix` (e.g. `spec`). Union mismatches are reported once, at the union.
@@ -38,30 +59,12 @@ export function validateAgainstSchema(schema: TSchema, value: unknown, prefix = 
   const seen = new Set<string>();
   const violations: Violation[] = [];
   for (const error of check.Errors(value)) {
-    let pointer = error.path;
-    let reason = error.message.toLowerCase();
-    if (error.type === ValueErrorType.ObjectAdditionalProperties) {
-      // TypeBox reports the object; name the unknown property itself.
-      const extra = Object.keys(error.value as object).filter(
-        (k) => !Object.hasOwn((error.schema as { properties?: object }).properties ?? {}, k),
-      );
-      for (const k of extra) {
-        const field = pointerToField(`${pointer}/${k}`, prefix);
-        if (!seen.has(field)) {
-          seen.add(field);
-          violations.push({ field, reason: 'unknown field' });
-        }
-      }
-      continue;
-    }
-    if (error.type === ValueErrorType.ObjectRequiredProperty) reason = 'must be set';
-    const field = pointerToField(pointer, prefix) || prefix || '(root)';
+    const field = pointerToField(error.path, prefix) || prefix || '(root)';
     if (seen.has(field)) continue;
     // Skip child errors of a field already reported (a union's branches, say).
     if ([...seen].some((s) => field.startsWith(`${s}.`) || field.startsWith(`${s}[`))) continue;
     seen.add(field);
-    violations.push({ field, reason });
-    pointer = '';
+    violations.push({ field, reason: reasonOf(error) });
   }
   return violations;
 }

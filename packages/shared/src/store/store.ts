@@ -45,9 +45,10 @@ export type ChangeListener = (event: ChangeEvent) => void;
 
 /**
  * The resource store contract. Every store (memory, sqlite, later postgres) passes the same
- * contract suite (`store/contract.ts`). Errors are `StraitError`s with codes NotFound,
- * AlreadyExists, Conflict or Invalid. Each call is atomic: it fully happens or not at all,
- * including cascades.
+ * contract suite (`store/contract-suite.ts`, `runStoreContract` in `@strait/shared/testing`).
+ * Errors are `StraitError`s with codes NotFound, AlreadyExists, Conflict or Invalid (and
+ * Unavailable once closed). Each call is atomic: it fully happens or not at all, including
+ * cascades. Returned resources are immutable snapshots.
  */
 export interface ResourceStore {
   /** Creates a resource; `AlreadyExists` if the key is taken, `NotFound` if its owner (or mesh) is missing. */
@@ -56,7 +57,9 @@ export interface ResourceStore {
   update(input: ResourceInput, options?: WriteOptions): Promise<Resource>;
   /**
    * Deletes a resource and, in the same transaction, everything it owns (transitively).
-   * Deleting a Mesh deletes every resource of that mesh. `NotFound` if absent.
+   * Deleting a Mesh deletes every resource of that mesh. `NotFound` if absent; `Conflict` if
+   * `expectedVersion` differs from the root's version. Emits one `delete` event per removed
+   * resource, dependents before their owner (the root last), each with its own revision.
    */
   delete(key: ResourceKey, options?: WriteOptions): Promise<void>;
   /** The resource, or undefined. */

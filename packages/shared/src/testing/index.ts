@@ -1,1 +1,2 @@
 export {};
+export { runStoreContract } from '../store/contract-suite.js';

@@ -1,0 +1,2 @@
+export type { DiagnosticsOptions, DiagnosticsServer } from './diagnostics-server.js';
+export { createDiagnosticsServer } from './diagnostics-server.js';

@@ -1,0 +1,10 @@
+/**
+ * JWT tokens (user, dataplane, zone): issuing, verification, signing-key rotation and
+ * revocation, with keys and revocation lists stored as GlobalSecrets.
+ */
+
+export { decodeRevocations, encodeRevocations, revocationsName } from './revocation-list.js';
+export type { SigningKey } from './signing-key.js';
+export { signingKeyName, signingKeySerial } from './signing-key.js';
+export type { IssueOptions, RegisteredClaims, TokenIssuer, TokenIssuerOptions } from './token-issuer.js';
+export { createTokenIssuer } from './token-issuer.js';
