@@ -39,3 +39,5 @@ export * from './diagnostics/index.js';
 export * from './bootstrap/index.js';
 export * from './tokens/index.js';
 export * from './grpc/index.js';
+export * from './ca/index.js';
+export * from './policies/index.js';

@@ -33,7 +33,10 @@ export const DataplaneInsightSpecSchema = closed(
 export type DataplaneInsightSpec = Static<typeof DataplaneInsightSpecSchema>;
 
 function validateDataplaneInsight(spec: DataplaneInsightSpec): Violation[] {
-  return [...runChecks(DataplaneInsightSpecSchema, spec), ...validateSubscriptions(spec.subscriptions ?? [], 'subscriptions')];
+  return [
+    ...runChecks(DataplaneInsightSpecSchema, spec),
+    ...validateSubscriptions(spec.subscriptions ?? [], 'subscriptions'),
+  ];
 }
 
 /** The DataplaneInsight resource type. */

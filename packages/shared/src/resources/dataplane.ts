@@ -62,7 +62,9 @@ const OutboundSchema = closed(
   {
     port: port('Port on which the consumed service is available to this proxy.'),
     address: Type.Optional(checkedString('ip', 'Address on which the service is available; 127.0.0.1 when unset.')),
-    tags: Type.Optional(stringMap('Tags of the consumed service; kuma.io/service is required unless backendRef is set.')),
+    tags: Type.Optional(
+      stringMap('Tags of the consumed service; kuma.io/service is required unless backendRef is set.'),
+    ),
     backendRef: Type.Optional(BackendRefSchema),
   },
   'A service consumed by this proxy.',
@@ -84,7 +86,10 @@ export const DataplaneSpecSchema = closed(
   {
     networking: closed(
       {
-        address: checkedString('address', 'IP or DNS name at which other proxies and the control plane reach this proxy.'),
+        address: checkedString(
+          'address',
+          'IP or DNS name at which other proxies and the control plane reach this proxy.',
+        ),
         advertisedAddress: Type.Optional(
           checkedString('address', 'Routable address other proxies use when address is private (e.g. behind NAT).'),
         ),
@@ -123,7 +128,9 @@ export const DataplaneSpecSchema = closed(
               reachableServices: Type.Optional(stringList('kuma.io/service values reachable; all when unset.')),
               reachableBackends: Type.Optional(
                 closed(
-                  { refs: Type.Optional(Type.Array(ReachableBackendRefSchema, { description: 'Reachable backends.' })) },
+                  {
+                    refs: Type.Optional(Type.Array(ReachableBackendRefSchema, { description: 'Reachable backends.' })),
+                  },
                   'Backends reachable through the transparent proxy; all when unset.',
                 ),
               ),
@@ -238,9 +245,7 @@ function validateDataplane(spec: DataplaneSpec): Violation[] {
   }
   const inbounds = net.inbound ?? [];
   if (net.gateway !== undefined) {
-    out.push(
-      ...validateTags(net.gateway.tags, 'networking.gateway.tags', { requireService: true, selector: false }),
-    );
+    out.push(...validateTags(net.gateway.tags, 'networking.gateway.tags', { requireService: true, selector: false }));
     const protocol = net.gateway.tags[PROTOCOL_TAG];
     if (protocol !== undefined && protocol !== 'tcp') {
       out.push({ field: `networking.gateway.tags["${PROTOCOL_TAG}"]`, reason: 'must be tcp for a gateway' });

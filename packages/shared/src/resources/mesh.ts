@@ -131,7 +131,9 @@ export const MeshSpecSchema = closed(
     mtls: Type.Optional(
       closed(
         {
-          enabledBackend: Type.Optional(Type.String({ description: 'Name of the active CA backend; mTLS is off when unset.' })),
+          enabledBackend: Type.Optional(
+            Type.String({ description: 'Name of the active CA backend; mTLS is off when unset.' }),
+          ),
           backends: Type.Optional(Type.Array(CaBackendSchema, { description: 'Available CA backends.' })),
           skipValidation: Type.Optional(Type.Boolean({ description: 'Skip validating a provided CA.' })),
         },
@@ -185,8 +187,12 @@ export const MeshSpecSchema = closed(
     routing: Type.Optional(
       closed(
         {
-          localityAwareLoadBalancing: Type.Optional(Type.Boolean({ description: 'Prefer endpoints in the same zone.' })),
-          zoneEgress: Type.Optional(Type.Boolean({ description: 'Route cross-zone and external traffic via ZoneEgress.' })),
+          localityAwareLoadBalancing: Type.Optional(
+            Type.Boolean({ description: 'Prefer endpoints in the same zone.' }),
+          ),
+          zoneEgress: Type.Optional(
+            Type.Boolean({ description: 'Route cross-zone and external traffic via ZoneEgress.' }),
+          ),
           defaultForbidMeshExternalServiceAccess: Type.Optional(
             Type.Boolean({ description: 'Block traffic to MeshExternalServices unless allowed.' }),
           ),
@@ -261,8 +267,10 @@ function validateMtls(mtls: NonNullable<MeshSpec['mtls']>): Violation[] {
       out.push({ field: field(conf, 'caCert', 'rsaBits'), reason: 'must not be set together with RSAbits' });
     }
     if (b.type === 'builtin') {
-      if (b.conf?.cert !== undefined) out.push({ field: field(conf, 'cert'), reason: 'must not be set with type builtin' });
-      if (b.conf?.key !== undefined) out.push({ field: field(conf, 'key'), reason: 'must not be set with type builtin' });
+      if (b.conf?.cert !== undefined)
+        out.push({ field: field(conf, 'cert'), reason: 'must not be set with type builtin' });
+      if (b.conf?.key !== undefined)
+        out.push({ field: field(conf, 'key'), reason: 'must not be set with type builtin' });
     } else {
       if (b.conf?.caCert !== undefined) {
         out.push({ field: field(conf, 'caCert'), reason: 'must not be set with type provided' });

@@ -21,7 +21,9 @@ export const ZoneIngressSpecSchema = closed(
         advertisedAddress: Type.Optional(
           checkedString('address', 'Address at which other zones reach this ingress; set with advertisedPort.'),
         ),
-        advertisedPort: Type.Optional(port('Port at which other zones reach this ingress; set with advertisedAddress.')),
+        advertisedPort: Type.Optional(
+          port('Port at which other zones reach this ingress; set with advertisedAddress.'),
+        ),
         admin: Type.Optional(
           closed({ port: Type.Optional(port('Port of the Envoy admin API (on loopback).')) }, 'Envoy admin API.'),
         ),

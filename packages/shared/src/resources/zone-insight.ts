@@ -81,7 +81,10 @@ export const ZoneInsightSpecSchema = closed(
 export type ZoneInsightSpec = Static<typeof ZoneInsightSpecSchema>;
 
 function validateZoneInsight(spec: ZoneInsightSpec): Violation[] {
-  const out = [...runChecks(ZoneInsightSpecSchema, spec), ...validateSubscriptions(spec.subscriptions ?? [], 'subscriptions')];
+  const out = [
+    ...runChecks(ZoneInsightSpecSchema, spec),
+    ...validateSubscriptions(spec.subscriptions ?? [], 'subscriptions'),
+  ];
   (spec.subscriptions ?? []).forEach((s, i) => {
     if (s.config === undefined || s.config === '') return;
     try {

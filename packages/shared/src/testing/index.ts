@@ -1,2 +1,5 @@
-export {};
-export { runStoreContract } from '../store/contract-suite.js';
+/**
+ * @strait/shared/testing — helpers for tests across the workspace: example resources of
+ * every built-in type, valid and invalid.
+ */
+export { type InvalidExample, invalidExamples, type ValidExample, validExamples } from './examples.js';

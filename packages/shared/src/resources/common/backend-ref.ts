@@ -7,8 +7,12 @@ import { targetRefProperties } from './target-ref.js';
 export const BackendRefSchema = closed(
   {
     ...targetRefProperties,
-    weight: Type.Optional(Type.Integer({ minimum: 0, description: 'Share of traffic relative to the other backends; 1 when unset.' })),
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Port of the MeshService to send to.' })),
+    weight: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Share of traffic relative to the other backends; 1 when unset.' }),
+    ),
+    port: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 65535, description: 'Port of the MeshService to send to.' }),
+    ),
   },
   'Where to forward traffic.',
 );

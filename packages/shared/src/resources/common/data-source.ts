@@ -18,7 +18,5 @@ export type DataSource = Static<typeof DataSourceSchema>;
 /** Checks that exactly one source is set. */
 export function validateDataSource(ds: DataSource, at: string): Violation[] {
   const set = (['secret', 'file', 'inline', 'inlineString'] as const).filter((k) => ds[k] !== undefined);
-  return set.length === 1
-    ? []
-    : [{ field: at, reason: 'must set exactly one of secret, file, inline, inlineString' }];
+  return set.length === 1 ? [] : [{ field: at, reason: 'must set exactly one of secret, file, inline, inlineString' }];
 }

@@ -19,7 +19,10 @@ export const HeaderValueSchema = closed(
 export const HeaderMatchSchema = closed(
   {
     type: Type.Optional(
-      enumOf(['Exact', 'Present', 'RegularExpression', 'Absent', 'Prefix'], 'How the header is matched; Exact when unset.'),
+      enumOf(
+        ['Exact', 'Present', 'RegularExpression', 'Absent', 'Prefix'],
+        'How the header is matched; Exact when unset.',
+      ),
     ),
     name: headerName('Header name.'),
     value: Type.Optional(Type.String({ description: 'Value to compare; not used with Present and Absent.' })),

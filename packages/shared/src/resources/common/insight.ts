@@ -104,7 +104,8 @@ export function validateSubscriptions(
   const out: Violation[] = [];
   const ids = new Set<string>();
   subscriptions.forEach((s, i) => {
-    if (ids.has(s.id)) out.push({ field: field(at, i, 'id'), reason: `"${s.id}" is already used by another subscription` });
+    if (ids.has(s.id))
+      out.push({ field: field(at, i, 'id'), reason: `"${s.id}" is already used by another subscription` });
     ids.add(s.id);
     if (s.disconnectTime !== undefined && Date.parse(s.disconnectTime) < Date.parse(s.connectTime)) {
       out.push({ field: field(at, i, 'disconnectTime'), reason: 'must not be before connectTime' });

@@ -9,7 +9,10 @@ import { TargetRefSchema } from './target-ref.js';
 
 /** The optional top-level targetRef; the whole mesh when unset. */
 export function topTargetRef() {
-  return Type.Optional({ ...TargetRefSchema, description: 'The proxies this policy configures; the whole mesh when unset.' });
+  return Type.Optional({
+    ...TargetRefSchema,
+    description: 'The proxies this policy configures; the whole mesh when unset.',
+  });
 }
 
 /** `from[]`: configuration for incoming traffic, per caller. */

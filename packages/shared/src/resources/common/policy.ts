@@ -5,6 +5,7 @@
  */
 import type { Violation } from '../../errors/strait-error.js';
 import { field } from './field.js';
+import { type Match, validateMatches } from './match.js';
 import { type TargetRef, type TargetRefKind, validateTargetRef } from './target-ref.js';
 
 /** An entry of `from[]` or `to[]`. */
@@ -48,7 +49,9 @@ export function validateEntryRefs(
   section: 'from' | 'to',
   allowed: readonly TargetRefKind[],
 ): Violation[] {
-  return (entries ?? []).flatMap((e, i) => validateTargetRef(e.targetRef, field('spec', section, i, 'targetRef'), allowed));
+  return (entries ?? []).flatMap((e, i) =>
+    validateTargetRef(e.targetRef, field('spec', section, i, 'targetRef'), allowed),
+  );
 }
 
 /** Requires at least one of `sections` to have an entry (Kuma reports this on `spec`). */
@@ -69,4 +72,30 @@ export function notWith(spec: Sections, section: Section, others: readonly Secti
 /** Refuses a non-empty `section`, with `why`. */
 export function mustBeEmpty(spec: Sections, section: Section, why: string): Violation[] {
   return (spec[section]?.length ?? 0) > 0 ? [{ field: field('spec', section), reason: `must not be set ${why}` }] : [];
+}
+
+/** A spec whose from/to/rules entries carry a `default` conf of type `C`. */
+export interface SectionsWithDefaults<C> {
+  readonly from?: readonly { readonly default: C }[];
+  readonly to?: readonly { readonly default: C }[];
+  readonly rules?: readonly { readonly default: C }[];
+}
+
+/** Runs `check` on every `default` conf of `from[]`, `to[]` and `rules[]`, with its field name. */
+export function checkDefaults<C>(
+  spec: SectionsWithDefaults<C>,
+  check: (conf: C, at: string) => Violation[],
+): Violation[] {
+  const out: Violation[] = [];
+  for (const section of ['from', 'to', 'rules'] as const) {
+    (spec[section] ?? []).forEach((entry, i) => {
+      out.push(...check(entry.default, field('spec', section, i, 'default')));
+    });
+  }
+  return out;
+}
+
+/** Runs the match checks of every `rules[].matches`. */
+export function checkRuleMatches(rules: readonly { readonly matches?: readonly Match[] }[] | undefined): Violation[] {
+  return (rules ?? []).flatMap((r, i) => validateMatches(r.matches, field('spec', 'rules', i, 'matches')));
 }

@@ -49,4 +49,3 @@ export const PrometheusConfSchema = closed(
   },
   'Prometheus backend configuration.',
 );
-

@@ -1,5 +1,5 @@
 /** The spec shared by Secret and GlobalSecret: one base64 value. */
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { Violation } from '../../errors/strait-error.js';
 import { runChecks } from './checks.js';
 import { checkedString, closed } from './schema.js';
@@ -17,4 +17,3 @@ export type SecretSpec = Static<typeof SecretSpecSchema>;
 export function validateSecret(spec: SecretSpec): Violation[] {
   return runChecks(SecretSpecSchema, spec);
 }
-

@@ -1,0 +1,1 @@
+export type { TrafficAction, PermissionRule, InboundPermissions } from './traffic-permission-rules.js';
