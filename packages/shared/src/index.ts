@@ -3,9 +3,16 @@
  * loading, logging and errors shared by every Strait process. Siblings import only from here.
  */
 
+export * from './bootstrap/index.js';
+export * from './ca/index.js';
+// configuration, lifecycle, diagnostics
+export * from './config/index.js';
+export * from './diagnostics/index.js';
 export type { ErrorCode, StraitErrorOptions, Violation } from './errors/strait-error.js';
 // errors
 export { invalid, isStraitError, StraitError } from './errors/strait-error.js';
+export * from './grpc/index.js';
+export * from './lifecycle/index.js';
 export type { Logger, LoggerOptions } from './logging/logger.js';
 // logging
 export { createLogger, silentLogger } from './logging/logger.js';
@@ -25,19 +32,10 @@ export type { Resource, ResourceInput, ResourceKey, ResourceMeta } from './model
 // resource model
 export { formatKey, keyOf } from './model/resource.js';
 export { pointerToField, validateAgainstSchema } from './model/validate-spec.js';
-
+export * from './policies/index.js';
 // built-in resource types
 export * from './resources/index.js';
 export * from './store/index.js';
 // stores
 export type { ChangeEvent, ChangeListener, ListPage, ListQuery, ResourceStore, WriteOptions } from './store/store.js';
-
-// configuration, lifecycle, diagnostics
-export * from './config/index.js';
-export * from './lifecycle/index.js';
-export * from './diagnostics/index.js';
-export * from './bootstrap/index.js';
 export * from './tokens/index.js';
-export * from './grpc/index.js';
-export * from './ca/index.js';
-export * from './policies/index.js';
