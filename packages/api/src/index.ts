@@ -20,3 +20,4 @@ export type { StraitRouteConfig } from './routes/route-config.js';
 export type { ApiServer } from './server/api-server.js';
 export { createApiServer } from './server/api-server.js';
 export type { ApiMode, ApiServerOptions } from './server/api-server-options.js';
+export { DEFAULT_PROXY_TOKEN_VALID_FOR, registerProxyTokenRoutes } from './routes/token-routes.js';

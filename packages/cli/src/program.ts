@@ -6,6 +6,7 @@ import type { HttpTransport } from './client/http-transport.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerConfigCommand } from './commands/config-control-planes.js';
 import { registerDeleteCommand } from './commands/delete.js';
+import { registerGenerateCommand } from './commands/generate.js';
 import { registerGetCommand } from './commands/get.js';
 import { registerInspectCommand } from './commands/inspect/index.js';
 import { registerRunCommands } from './commands/run-commands.js';
@@ -43,6 +44,7 @@ export function createProgram(io: CliIo, options: ProgramOptions = {}): Command 
   registerInspectCommand(program, ctx);
   registerConfigCommand(program, ctx);
   registerVersionCommand(program, ctx);
+  registerGenerateCommand(program, ctx);
   registerRunCommands(program);
 
   // Commands added with addCommand() do not inherit the settings: apply them to the whole tree.

@@ -11,10 +11,13 @@ import {
   ensureAdminTokenFile,
   ensureDefaultMesh,
   type Logger,
+  type ProxyTokenClaims,
   type ResourceRegistry,
   type ResourceStore,
+  type TokenIssuer,
 } from '@strait/shared';
 import type { FastifyInstance } from 'fastify';
+import { registerProxyTokenRoutes } from '../routes/token-routes.js';
 import { createApiServer } from '../server/api-server.js';
 
 /** Strait's version, shown by `/` and `strait version`. */
@@ -38,6 +41,8 @@ export interface CpCore {
   readonly instanceId: string;
   readonly ports: { readonly api: number; readonly diagnostics: number };
   readonly adminTokenFile: string;
+  /** Issues and verifies dataplane and zone-ingress tokens (`POST /tokens/dataplane`). */
+  readonly proxyTokens: TokenIssuer<ProxyTokenClaims>;
   /** Marks the process ready (`/ready` 200) and logs the `ready` line with every bound port. */
   markReady(extraPorts: Record<string, number>): void;
   stop(): Promise<void>;
@@ -67,6 +72,11 @@ export async function startCpCore(options: CpCoreOptions): Promise<CpCore> {
   try {
     if (config.defaults.createDefaultMesh && !options.federated) await ensureDefaultMesh(store, logger);
     const userTokens = createTokenIssuer({ store, kind: 'user', logger: logger.child({ component: 'user-tokens' }) });
+    const proxyTokens = createTokenIssuer<ProxyTokenClaims>({
+      store,
+      kind: 'dataplane',
+      logger: logger.child({ component: 'dataplane-tokens' }),
+    });
     const adminTokenFile = await ensureAdminTokenFile(config.dataDir, (c, o) => userTokens.issue(c, o), logger);
 
     const diagnostics = createDiagnosticsServer({ host: config.diagnostics.host, port: config.diagnostics.port });
@@ -86,7 +96,10 @@ export async function startCpCore(options: CpCoreOptions): Promise<CpCore> {
       version: STRAIT_VERSION,
       hostname: hostname(),
       maxBodyBytes: config.api.maxBodyBytes,
-      ...(options.routes === undefined ? {} : { routes: options.routes }),
+      routes: (app) => {
+        registerProxyTokenRoutes(app, proxyTokens);
+        options.routes?.(app);
+      },
     });
     const { port: apiPort } = await api.listen({ host: config.api.host, port: config.api.port });
     stops.push(() => api.close());
@@ -97,6 +110,7 @@ export async function startCpCore(options: CpCoreOptions): Promise<CpCore> {
       instanceId,
       ports: { api: apiPort, diagnostics: diagnosticsPort },
       adminTokenFile,
+      proxyTokens,
       markReady(extraPorts) {
         diagnostics.setReady(true);
         logger.info(

@@ -31,6 +31,8 @@ export interface ApiClient {
   get(path: string, query?: QueryParams): Promise<unknown>;
   /** PUTs a JSON body; resolves with the status (201 created, 200 updated) and the body. */
   put(path: string, body: unknown): Promise<ApiResponse>;
+  /** POSTs a JSON body and resolves with the raw answer text (e.g. a token). */
+  postText(path: string, body: unknown): Promise<string>;
   /** DELETEs a resource. */
   delete(path: string): Promise<void>;
   /** GETs a list and follows `next` until the last page; returns every item. */
@@ -60,7 +62,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return url;
   };
 
-  async function send(method: HttpRequest['method'], url: URL, body?: unknown): Promise<ApiResponse> {
+  async function exchange(
+    method: HttpRequest['method'],
+    url: URL,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> {
     const req: HttpRequest =
       body === undefined
         ? { method, url, headers, timeoutMs }
@@ -80,13 +86,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (res.status < 200 || res.status > 299) {
       throw errorFromResponse(res.status, res.body, `${method} ${url.pathname}`);
     }
-    return { status: res.status, body: decodeBody(res.body, url) };
+    return { status: res.status, text: res.body };
+  }
+
+  async function send(method: HttpRequest['method'], url: URL, body?: unknown): Promise<ApiResponse> {
+    const { status, text } = await exchange(method, url, body);
+    return { status, body: decodeBody(text, url) };
   }
 
   return Object.freeze({
     baseUrl,
     get: async (path: string, query?: QueryParams) => (await send('GET', urlOf(path, query))).body,
     put: (path: string, body: unknown) => send('PUT', urlOf(path), body),
+    postText: async (path: string, body: unknown) => (await exchange('POST', urlOf(path), body)).text,
     delete: async (path: string) => {
       await send('DELETE', urlOf(path));
     },

@@ -8,3 +8,5 @@ export type { SigningKey } from './signing-key.js';
 export { signingKeyName, signingKeySerial } from './signing-key.js';
 export type { IssueOptions, RegisteredClaims, TokenIssuer, TokenIssuerOptions } from './token-issuer.js';
 export { createTokenIssuer } from './token-issuer.js';
+export type { ProxyClaim, ProxyTokenClaims, ProxyTokenType } from './proxy-token.js';
+export { checkProxyToken } from './proxy-token.js';
