@@ -1,3 +1,4 @@
 /** @strait/global-cp — the global control plane. */
+
+export type { RunningGlobalCp, StartGlobalCpOptions } from './start-global-cp.js';
 export { startGlobalCp } from './start-global-cp.js';
-export type { StartGlobalCpOptions, RunningGlobalCp } from './start-global-cp.js';

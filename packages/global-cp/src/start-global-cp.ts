@@ -1,5 +1,5 @@
-import type { CpConfig, Logger } from '@strait/shared';
 import { startCpCore } from '@strait/api';
+import type { CpConfig, Logger } from '@strait/shared';
 
 /** Options of {@link startGlobalCp}. */
 export interface StartGlobalCpOptions {

@@ -1,5 +1,5 @@
-import type { CpConfig, Logger } from '@strait/shared';
 import { startCpCore } from '@strait/api';
+import type { CpConfig, Logger } from '@strait/shared';
 
 /** Options of {@link startZoneCp}. */
 export interface StartZoneCpOptions {
@@ -21,7 +21,8 @@ export interface RunningZoneCp {
 export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZoneCp> {
   const logger = options.logger.child({ role: 'zone-cp', zone: options.config.zone.name });
   const federated = options.config.global.address !== undefined;
-  if (federated) logger.warn({ global: options.config.global.address }, 'KDS is not implemented yet: running standalone');
+  if (federated)
+    logger.warn({ global: options.config.global.address }, 'KDS is not implemented yet: running standalone');
   const core = await startCpCore({ role: 'zone', config: options.config, logger, federated: false });
   core.markReady({});
   return { ports: core.ports, adminTokenFile: core.adminTokenFile, stop: () => core.stop() };

@@ -1,4 +1,4 @@
-import { type ProxyTokenClaims, StraitError, type TokenIssuer, type Violation, parseDuration } from '@strait/shared';
+import { type ProxyTokenClaims, parseDuration, StraitError, type TokenIssuer, type Violation } from '@strait/shared';
 import type { FastifyInstance } from 'fastify';
 import { invalidInput } from '../errors/http-errors.js';
 
@@ -16,8 +16,10 @@ interface TokenRequest {
 function parseRequest(body: TokenRequest): { claims: ProxyTokenClaims; validForMs: number } {
   const violations: Violation[] = [];
   const type = body.type ?? 'dataplane';
-  if (type !== 'dataplane' && type !== 'ingress') violations.push({ field: 'type', reason: 'must be dataplane or ingress' });
-  if (body.name !== undefined && typeof body.name !== 'string') violations.push({ field: 'name', reason: 'must be a string' });
+  if (type !== 'dataplane' && type !== 'ingress')
+    violations.push({ field: 'type', reason: 'must be dataplane or ingress' });
+  if (body.name !== undefined && typeof body.name !== 'string')
+    violations.push({ field: 'name', reason: 'must be a string' });
   const mesh = body.mesh ?? (type === 'dataplane' ? 'default' : undefined);
   if (mesh !== undefined && typeof mesh !== 'string') violations.push({ field: 'mesh', reason: 'must be a string' });
   const tags: Record<string, string[]> = {};
@@ -53,16 +55,20 @@ function parseRequest(body: TokenRequest): { claims: ProxyTokenClaims; validForM
  * from the same endpoint with `type: ingress`.
  */
 export function registerProxyTokenRoutes(app: FastifyInstance, issuer: TokenIssuer<ProxyTokenClaims>): void {
-  app.post('/tokens/dataplane', { config: { strait: { errorTitle: 'Could not issue a token' } } }, async (request, reply) => {
-    const body = request.body;
-    if (typeof body !== 'object' || body === null) {
-      throw new StraitError('Invalid', 'the request body must be a JSON object', {
-        violations: [{ field: '(root)', reason: 'must be a JSON object' }],
-      });
-    }
-    const { claims, validForMs } = parseRequest(body as TokenRequest);
-    const token = await issuer.issue(claims, { validForMs });
-    request.log.info({ mesh: claims.mesh, name: claims.name, type: claims.type, validForMs }, 'issued proxy token');
-    return reply.type('text/plain').send(token);
-  });
+  app.post(
+    '/tokens/dataplane',
+    { config: { strait: { errorTitle: 'Could not issue a token' } } },
+    async (request, reply) => {
+      const body = request.body;
+      if (typeof body !== 'object' || body === null) {
+        throw new StraitError('Invalid', 'the request body must be a JSON object', {
+          violations: [{ field: '(root)', reason: 'must be a JSON object' }],
+        });
+      }
+      const { claims, validForMs } = parseRequest(body as TokenRequest);
+      const token = await issuer.issue(claims, { validForMs });
+      request.log.info({ mesh: claims.mesh, name: claims.name, type: claims.type, validForMs }, 'issued proxy token');
+      return reply.type('text/plain').send(token);
+    },
+  );
 }

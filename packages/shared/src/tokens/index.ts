@@ -3,10 +3,10 @@
  * revocation, with keys and revocation lists stored as GlobalSecrets.
  */
 
+export type { ProxyClaim, ProxyTokenClaims, ProxyTokenType } from './proxy-token.js';
+export { checkProxyToken } from './proxy-token.js';
 export { decodeRevocations, encodeRevocations, revocationsName } from './revocation-list.js';
 export type { SigningKey } from './signing-key.js';
 export { signingKeyName, signingKeySerial } from './signing-key.js';
 export type { IssueOptions, RegisteredClaims, TokenIssuer, TokenIssuerOptions } from './token-issuer.js';
 export { createTokenIssuer } from './token-issuer.js';
-export type { ProxyClaim, ProxyTokenClaims, ProxyTokenType } from './proxy-token.js';
-export { checkProxyToken } from './proxy-token.js';

@@ -22,16 +22,23 @@ describe('checkProxyToken', () => {
   });
 
   it('refuses another mesh, name, tag value or proxy type, naming each', () => {
-    assert.deepEqual(forbiddenFields(() => checkProxyToken({ type: 'dataplane', mesh: 'other' }, web)), ['mesh']);
-    assert.deepEqual(forbiddenFields(() => checkProxyToken({ type: 'dataplane', mesh: 'default', name: 'x' }, web)), [
-      'name',
-    ]);
+    assert.deepEqual(
+      forbiddenFields(() => checkProxyToken({ type: 'dataplane', mesh: 'other' }, web)),
+      ['mesh'],
+    );
+    assert.deepEqual(
+      forbiddenFields(() => checkProxyToken({ type: 'dataplane', mesh: 'default', name: 'x' }, web)),
+      ['name'],
+    );
     assert.deepEqual(
       forbiddenFields(() =>
         checkProxyToken({ type: 'dataplane', mesh: 'default', tags: { 'kuma.io/service': ['backend'] } }, web),
       ),
       ['networking.inbound[0].tags["kuma.io/service"]'],
     );
-    assert.deepEqual(forbiddenFields(() => checkProxyToken({ type: 'ingress' }, web)), ['type']);
+    assert.deepEqual(
+      forbiddenFields(() => checkProxyToken({ type: 'ingress' }, web)),
+      ['type'],
+    );
   });
 });

@@ -63,6 +63,12 @@ export interface AdsServerOptions {
   /** TLS in production; `ServerCredentials.createInsecure()` in tests. */
   readonly credentials: ServerCredentials;
   /**
+   * Do not bind `host:port`; connections arrive through `injectConnection` instead (the zone CP
+   * shares its xDS port between gRPC and the HTTPS bootstrap endpoint and dispatches on ALPN).
+   * `credentials` then apply to injected connections (insecure when TLS is already terminated).
+   */
+  readonly injectOnly?: boolean;
+  /**
    * Establishes who the proxy is, from the first request's node and the call metadata (e.g. a
    * dataplane token). Called once per stream; a rejection closes the stream with
    * UNAUTHENTICATED and the error's message.
@@ -97,6 +103,7 @@ const OBSERVER_CALLBACKS = [
 const DEFAULTS = {
   host: '0.0.0.0',
   port: 5678,
+  injectOnly: false,
   maxConcurrentStreamOpensPerSecond: 100,
   maxQueuedStreamOpens: 1_000,
   keepaliveTimeMs: 30_000,

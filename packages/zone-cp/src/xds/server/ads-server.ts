@@ -4,6 +4,7 @@
  * cache. A component: `start()` binds and serves, `stop()` closes every stream and the server.
  */
 
+import type { Duplex } from 'node:stream';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { Server, status } from '@grpc/grpc-js';
 import { AggregatedDiscoveryService } from '@strait/proto/envoy';
@@ -23,6 +24,8 @@ export interface AdsServer extends Component {
   address(): { readonly host: string; readonly port: number };
   /** Proxies with an open, authenticated stream. */
   readonly connectedProxies: number;
+  /** Serves an accepted connection (HTTP/2 already decrypted or not, per `credentials`); needs `injectOnly`. */
+  injectConnection(connection: Duplex): void;
 }
 
 /** Creates the ADS server; options are validated (throws `StraitError` Invalid) and frozen. */
@@ -37,6 +40,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
   const opening = new Set<ServerDuplexStream<unknown, unknown>>();
   let server: Server | undefined;
   let port: number | undefined;
+  let injector: ReturnType<Server['createConnectionInjector']> | undefined;
   let stopping = false;
   let streamSeq = 0;
 
@@ -71,6 +75,12 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
         'grpc.enable_channelz': 0,
       });
       grpcServer.addService(createServiceDefinition(AggregatedDiscoveryService), implementation);
+      if (opts.injectOnly) {
+        injector = grpcServer.createConnectionInjector(opts.credentials);
+        server = grpcServer;
+        log.info('ADS server accepting injected connections');
+        return;
+      }
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       port = await new Promise<number>((resolve, reject) => {
         grpcServer.bindAsync(`${host}:${opts.port}`, opts.credentials, (err, bound) => {
@@ -89,6 +99,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
       for (const call of opening) refuse(call, status.UNAVAILABLE, 'control plane is shutting down');
       const grpcServer = server;
       if (grpcServer === undefined) return;
+      injector?.drain(opts.shutdownGraceMs);
       await new Promise<void>((resolve) => {
         // Streams were ended above; what is left is connections draining. Cut them after the grace.
         const timer = setTimeout(() => {
@@ -105,6 +116,10 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
     address() {
       if (port === undefined) throw new Error('ADS server not started');
       return { host: opts.host, port };
+    },
+    injectConnection(connection) {
+      if (injector === undefined) throw new Error('ADS server is not started with injectOnly');
+      injector.injectConnection(connection);
     },
     get connectedProxies() {
       return streams.size;
