@@ -1,0 +1,112 @@
+import type { DataplaneSpec, MeshSpec, Resource, ResourceRegistry, ResourceStore } from '@strait/shared';
+import type { Endpoint, MeshMtls, ServiceProtocol } from '../generate/index.js';
+
+/**
+ * Everything one mesh's proxies are generated from, read from the store once per mesh change
+ * and shared by every proxy of the mesh (per-proxy work then only selects from it).
+ */
+export interface MeshContext {
+  readonly name: string;
+  readonly mesh: Resource;
+  readonly mtls?: MeshMtls;
+  /** Lifetime of proxy certificates from the enabled backend's `dpCert.rotation.expiration`. */
+  readonly dpCertValidForMs?: number;
+  readonly dataplanes: ReadonlyMap<string, Resource>;
+  /** Ready inbounds of reachable dataplanes, per `kuma.io/service`. */
+  readonly endpoints: ReadonlyMap<string, readonly Endpoint[]>;
+  /** `kuma.io/protocol` per service, `tcp` when its inbounds disagree or say nothing. */
+  readonly protocols: ReadonlyMap<string, ServiceProtocol>;
+  /** Policies of the mesh by type name (every descriptor with `isPolicy`). */
+  readonly policies: ReadonlyMap<string, readonly Resource[]>;
+}
+
+/** Inputs of {@link buildMeshContext} besides the store. */
+export interface MeshContextOptions {
+  readonly zone: string;
+  /** Dataplanes whose proxy disconnected from this CP: their endpoints are left out. */
+  readonly offline: ReadonlySet<string>;
+  /** Parses `1d`, `24h`, … into ms. */
+  readonly parseDurationMs: (text: string) => number | undefined;
+}
+
+const PROTOCOLS: ReadonlySet<string> = new Set<ServiceProtocol>(['http', 'http2', 'grpc', 'tcp']);
+
+function protocolOf(tags: Readonly<Record<string, string>>): ServiceProtocol {
+  const p = tags['kuma.io/protocol'];
+  return p !== undefined && PROTOCOLS.has(p) ? (p as ServiceProtocol) : 'tcp';
+}
+
+function mtlsOf(
+  spec: MeshSpec,
+  parse: MeshContextOptions['parseDurationMs'],
+): { mtls?: MeshMtls; validForMs?: number } {
+  const enabled = spec.mtls?.enabledBackend;
+  if (enabled === undefined || enabled === '') return {};
+  const backend = spec.mtls?.backends?.find((b) => b.name === enabled);
+  if (backend === undefined) return {};
+  const expiration = backend.dpCert?.rotation?.expiration;
+  const validForMs = expiration === undefined ? undefined : parse(expiration);
+  return {
+    mtls: { backendName: enabled, mode: backend.mode === 'PERMISSIVE' ? 'PERMISSIVE' : 'STRICT' },
+    ...(validForMs === undefined ? {} : { validForMs }),
+  };
+}
+
+async function listAll(store: ResourceStore, type: string, mesh: string): Promise<readonly Resource[]> {
+  return (await store.list({ type, mesh })).items;
+}
+
+/** Reads one mesh's context; undefined when the mesh does not exist (any more). */
+export async function buildMeshContext(
+  store: ResourceStore,
+  registry: ResourceRegistry,
+  meshName: string,
+  options: MeshContextOptions,
+): Promise<MeshContext | undefined> {
+  const mesh = await store.get({ type: 'Mesh', name: meshName });
+  if (mesh === undefined) return undefined;
+  const policyTypes = registry.all().filter((d) => d.isPolicy);
+  const [dataplaneList, ...policyLists] = await Promise.all([
+    listAll(store, 'Dataplane', meshName),
+    ...policyTypes.map((d) => listAll(store, d.name, meshName)),
+  ]);
+  const policies = new Map<string, readonly Resource[]>();
+  policyTypes.forEach((d, i) => policies.set(d.name, policyLists[i] ?? []));
+
+  const dataplanes = new Map<string, Resource>();
+  const endpoints = new Map<string, Endpoint[]>();
+  const protocolVotes = new Map<string, Set<ServiceProtocol>>();
+  for (const dp of dataplaneList ?? []) {
+    dataplanes.set(dp.meta.name, dp);
+    if (options.offline.has(dp.meta.name)) continue;
+    const spec = dp.spec as DataplaneSpec;
+    for (const inbound of spec.networking.inbound ?? []) {
+      const tags = inbound.tags ?? {};
+      const service = tags['kuma.io/service'];
+      if (service === undefined || inbound.health?.ready === false) continue;
+      const list = endpoints.get(service) ?? [];
+      list.push({ address: inbound.address ?? spec.networking.address, port: inbound.port, tags, zone: options.zone });
+      endpoints.set(service, list);
+      const votes = protocolVotes.get(service) ?? new Set<ServiceProtocol>();
+      votes.add(protocolOf(tags));
+      protocolVotes.set(service, votes);
+    }
+  }
+  const protocols = new Map<string, ServiceProtocol>();
+  for (const [service, votes] of protocolVotes) {
+    protocols.set(service, votes.size === 1 ? ([...votes][0] as ServiceProtocol) : 'tcp');
+  }
+  // Stable order so that generated endpoints (and their hashes) do not depend on list order.
+  for (const list of endpoints.values()) list.sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
+  const { mtls, validForMs } = mtlsOf(mesh.spec as MeshSpec, options.parseDurationMs);
+  return {
+    name: meshName,
+    mesh,
+    ...(mtls === undefined ? {} : { mtls }),
+    ...(validForMs === undefined ? {} : { dpCertValidForMs: validForMs }),
+    dataplanes,
+    endpoints,
+    protocols,
+    policies,
+  };
+}

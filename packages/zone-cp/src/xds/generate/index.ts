@@ -1,0 +1,29 @@
+/**
+ * Envoy configuration generators: pure functions from a proxy's {@link ProxyContext} to its
+ * listeners, clusters, endpoints, routes and secrets.
+ */
+
+export { generateAdminCluster } from './admin-cluster.js';
+export { generateClusterLoadAssignment } from './endpoints.js';
+export { generateProxyResources, type ProxyResources } from './generate-proxy.js';
+export { generateInboundListener } from './inbound-listener.js';
+export { generateLocalCluster } from './local-cluster.js';
+export * as names from './names.js';
+export { generateOutboundCluster } from './outbound-cluster.js';
+export { generateOutboundListener } from './outbound-listener.js';
+export { generatePrometheusListener, type PrometheusListenerOptions } from './prometheus-listener.js';
+export type {
+  Endpoint,
+  Inbound,
+  MeshMtls,
+  Outbound,
+  ProxyContext,
+  ProxyDataplane,
+  ProxyIdentity,
+  ProxyMesh,
+  ProxySecret,
+  ServiceProtocol,
+} from './proxy-context.js';
+export { type RenderedPermissions, renderPermissions, subsetPrincipal } from './rbac.js';
+export { generateSecret, generateSecrets } from './secrets.js';
+export { type StaticBootstrapOptions, toStaticBootstrap } from './static-bootstrap.js';

@@ -1,0 +1,71 @@
+/**
+ * Mesh mTLS on both sides of a connection. The proxy's certificate and the mesh CA come over
+ * SDS on the ADS stream; peers are verified by the URI SANs of their certificates.
+ */
+
+import { create, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
+import {
+  type CommonTlsContext,
+  CommonTlsContextSchema,
+  DownstreamTlsContextSchema,
+  type StringMatcher,
+  SubjectAltNameMatcher_SanType,
+  TlsParameters_TlsProtocol,
+  type TransportSocket,
+  TransportSocketSchema,
+  UpstreamTlsContextSchema,
+} from '@strait/proto/envoy';
+import { adsConfigSource, Extensions, typedConfig } from './envoy-parts.js';
+import { identityCertSecretName, meshCaSecretName, meshSpiffePrefix, serviceSpiffeId } from './names.js';
+import type { ProxyContext } from './proxy-context.js';
+
+/** SDS names of the proxy's certificate and of the mesh CA (the context's, else Kuma's defaults). */
+export function secretNamesOf(ctx: ProxyContext): { readonly cert: string; readonly ca: string } {
+  return {
+    cert: ctx.identity?.certSecretName ?? identityCertSecretName(ctx.mesh.name),
+    ca: ctx.identity?.caSecretName ?? meshCaSecretName(ctx.mesh.name),
+  };
+}
+
+/** Presents the proxy's certificate and accepts peers signed by the mesh CA whose URI SAN matches `peer`. */
+function commonTlsContext(ctx: ProxyContext, peer: StringMatcher['matchPattern']): CommonTlsContext {
+  const names = secretNamesOf(ctx);
+  return create(CommonTlsContextSchema, {
+    tlsParams: { tlsMinimumProtocolVersion: TlsParameters_TlsProtocol.TLSv1_2 },
+    tlsCertificateSdsSecretConfigs: [{ name: names.cert, sdsConfig: adsConfigSource() }],
+    validationContextType: {
+      case: 'combinedValidationContext',
+      value: {
+        defaultValidationContext: {
+          matchTypedSubjectAltNames: [{ sanType: SubjectAltNameMatcher_SanType.URI, matcher: { matchPattern: peer } }],
+        },
+        validationContextSdsSecretConfig: { name: names.ca, sdsConfig: adsConfigSource() },
+      },
+    },
+  });
+}
+
+function tlsTransportSocket<Desc extends DescMessage>(schema: Desc, init: MessageInitShape<Desc>): TransportSocket {
+  return create(TransportSocketSchema, {
+    name: Extensions.tlsTransportSocket,
+    configType: { case: 'typedConfig', value: typedConfig(schema, init) },
+  });
+}
+
+/**
+ * The server side of an inbound: requires a client certificate from any identity of the mesh
+ * (who may call is RBAC's business, so that a denial is an RBAC stat, not a handshake failure).
+ */
+export function inboundTlsTransportSocket(ctx: ProxyContext): TransportSocket {
+  return tlsTransportSocket(DownstreamTlsContextSchema, {
+    commonTlsContext: commonTlsContext(ctx, { case: 'prefix', value: meshSpiffePrefix(ctx.mesh.name) }),
+    requireClientCertificate: true,
+  });
+}
+
+/** The client side of an outbound: presents the proxy's identity and accepts only `spiffe://<mesh>/<service>`. */
+export function outboundTlsTransportSocket(ctx: ProxyContext, service: string): TransportSocket {
+  return tlsTransportSocket(UpstreamTlsContextSchema, {
+    commonTlsContext: commonTlsContext(ctx, { case: 'exact', value: serviceSpiffeId(ctx.mesh.name, service) }),
+  });
+}
