@@ -1,5 +1,24 @@
+import { hostname } from 'node:os';
+import { type Metadata, ServerCredentials } from '@grpc/grpc-js';
 import { startCpCore } from '@strait/api';
-import type { CpConfig, Logger } from '@strait/shared';
+import type { Node } from '@strait/proto/envoy';
+import {
+  type CpConfig,
+  checkProxyToken,
+  createMeshCaManager,
+  ensureServerTlsFiles,
+  type Logger,
+  StraitError,
+} from '@strait/shared';
+import { createBootstrapHandler } from './bootstrap/bootstrap-server.js';
+import { parseProxyId } from './bootstrap/proxy-id.js';
+import { createProxyInsightWriter } from './insights/proxy-insight-writer.js';
+import { registerInspectRoutes } from './inspect/inspect-routes.js';
+import { createSnapshotCache } from './xds/cache/index.js';
+import { createProxyCertManager } from './xds/certs/proxy-cert-manager.js';
+import { createXdsReconciler, type XdsReconciler } from './xds/reconcile/xds-reconciler.js';
+import { createAdsServer } from './xds/server/index.js';
+import { createXdsPortServer } from './xds/xds-port-server.js';
 
 /** Options of {@link startZoneCp}. */
 export interface StartZoneCpOptions {
@@ -9,21 +28,172 @@ export interface StartZoneCpOptions {
 
 /** A running zone control plane. */
 export interface RunningZoneCp {
-  readonly ports: { readonly api: number; readonly diagnostics: number };
+  readonly ports: { readonly api: number; readonly diagnostics: number; readonly xds: number };
   readonly adminTokenFile: string;
+  /** PEM of the CA that signed the xDS port's certificate, when the CP generated it. */
+  readonly caFile?: string;
   stop(): Promise<void>;
 }
 
+/** Mesh CAs live ten years (Kuma's default); proxy certificates 24 h unless the mesh says otherwise. */
+const MESH_CA_VALID_FOR_MS = 10 * 365 * 24 * 3600 * 1000;
+const PROXY_CERT_VALID_FOR_MS = 24 * 3600 * 1000;
+
+function bearerToken(metadata: Metadata): string {
+  const header = metadata.get('authorization')[0];
+  const match = typeof header === 'string' ? /^bearer\s+(\S+)$/i.exec(header.trim()) : null;
+  if (match?.[1] === undefined) throw new StraitError('Unauthenticated', 'no dataplane token on the ADS stream');
+  return match[1];
+}
+
 /**
- * Starts a zone CP. Standalone for now (no global): it owns its meshes and policies and
- * serves the REST API; xDS and KDS arrive with their own components.
+ * Starts a zone CP: the common core (store, REST API, diagnostics), then the xDS side — the
+ * bootstrap endpoint and ADS on one TLS port, the reconciler that turns store changes into
+ * proxy snapshots, proxy certificates from the mesh CA, and DataplaneInsights. Standalone for
+ * now (KDS to a global arrives with its component).
  */
 export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZoneCp> {
-  const logger = options.logger.child({ role: 'zone-cp', zone: options.config.zone.name });
-  const federated = options.config.global.address !== undefined;
-  if (federated)
-    logger.warn({ global: options.config.global.address }, 'KDS is not implemented yet: running standalone');
-  const core = await startCpCore({ role: 'zone', config: options.config, logger, federated: false });
-  core.markReady({});
-  return { ports: core.ports, adminTokenFile: core.adminTokenFile, stop: () => core.stop() };
+  const { config } = options;
+  const logger = options.logger.child({ role: 'zone-cp', zone: config.zone.name });
+  if (config.global.address !== undefined) {
+    logger.warn({ global: config.global.address }, 'KDS is not implemented yet: running standalone');
+  }
+  let reconciler: XdsReconciler | undefined;
+  const core = await startCpCore({
+    role: 'zone',
+    config,
+    logger,
+    federated: false,
+    routes: (app, { store, registry }) =>
+      registerInspectRoutes(app, {
+        store,
+        registry,
+        reconciler: {
+          inspect: (mesh, name) => {
+            if (reconciler === undefined) throw new StraitError('Unavailable', 'the zone CP is still starting');
+            return reconciler.inspect(mesh, name);
+          },
+        },
+      }),
+  });
+  const stops: Array<() => Promise<void>> = [() => core.stop()];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (err) {
+        logger.error({ err }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const { store, registry } = core;
+    const tls = await ensureServerTlsFiles({
+      dataDir: config.dataDir,
+      ...(config.tls.certFile === undefined ? {} : { certFile: config.tls.certFile }),
+      ...(config.tls.keyFile === undefined ? {} : { keyFile: config.tls.keyFile }),
+      hostnames: [hostname()],
+      logger,
+    });
+    const caManager = createMeshCaManager({ store, logger, caValidForMs: MESH_CA_VALID_FOR_MS });
+    stops.push(async () => caManager.close());
+    const certs = createProxyCertManager({ caManager, logger, defaultValidForMs: PROXY_CERT_VALID_FOR_MS });
+    const cache = createSnapshotCache();
+    const insights = createProxyInsightWriter({ store, logger, instanceId: core.instanceId });
+    await insights.start(new AbortController().signal);
+    stops.push(() => insights.stop());
+    const xds = createXdsReconciler({ store, registry, cache, certs, logger, zone: config.zone.name });
+    await xds.start(new AbortController().signal);
+    stops.push(() => xds.stop());
+    reconciler = xds;
+
+    const ads = createAdsServer({
+      cache,
+      logger,
+      credentials: ServerCredentials.createInsecure(), // TLS ends at the xDS port server
+      injectOnly: true,
+      async authenticate(node, metadata) {
+        const ref = parseProxyId(node.id);
+        if (ref === undefined) throw new StraitError('Unauthenticated', `unknown node id "${node.id}"`);
+        const claims = await core.proxyTokens.verify(bearerToken(metadata));
+        const resource = await store.get(ref.key);
+        if (resource === undefined) {
+          throw new StraitError(
+            'Unauthenticated',
+            `${ref.key.type} ${node.id} is not registered (start it with strait dp run)`,
+          );
+        }
+        const inbound = (resource.spec as { networking?: { inbound?: Array<{ tags?: Record<string, string> }> } })
+          .networking?.inbound;
+        checkProxyToken(claims, {
+          type: ref.type,
+          ...(ref.key.mesh === undefined ? {} : { mesh: ref.key.mesh }),
+          name: ref.key.name,
+          inboundTags: (inbound ?? []).map((i) => i.tags ?? {}),
+        });
+        return { proxyId: node.id };
+      },
+      observer: {
+        onStreamOpen(proxyId, info) {
+          const ref = parseProxyId(proxyId);
+          if (ref === undefined) return;
+          const envoyVersion = envoyVersionOf(info.node);
+          insights.opened(proxyId, ref.key, {
+            connectTime: info.connectTime,
+            ...(envoyVersion === undefined ? {} : { envoyVersion }),
+          });
+          if (ref.type === 'dataplane' && ref.key.mesh !== undefined)
+            xds.proxyConnected(proxyId, ref.key.mesh, ref.key.name);
+        },
+        onStreamClose(proxyId) {
+          const ref = parseProxyId(proxyId);
+          insights.closed(proxyId);
+          if (ref?.type === 'dataplane' && ref.key.mesh !== undefined)
+            xds.proxyDisconnected(proxyId, ref.key.mesh, ref.key.name);
+        },
+        onResponseSent: (proxyId, typeUrl) => insights.sent(proxyId, typeUrl),
+        onAck: (proxyId, typeUrl) => insights.acked(proxyId, typeUrl),
+        onNack: (proxyId, typeUrl, detail) => insights.nacked(proxyId, typeUrl, detail.message),
+      },
+    });
+    await ads.start();
+    stops.push(() => ads.stop());
+
+    const port = createXdsPortServer({
+      host: config.xds.host,
+      port: config.xds.port,
+      certPem: tls.certPem,
+      keyPem: tls.keyPem,
+      grpc: ads,
+      http: createBootstrapHandler({
+        store,
+        registry,
+        tokens: core.proxyTokens,
+        logger,
+        zone: config.zone.name,
+        ...(tls.caPem === undefined ? {} : { cpCaPem: tls.caPem }),
+      }),
+      logger,
+    });
+    const xdsPort = await port.listen();
+    stops.push(() => port.close());
+    core.markReady({ xds: xdsPort });
+    return {
+      ports: { ...core.ports, xds: xdsPort },
+      adminTokenFile: core.adminTokenFile,
+      ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** `1.40.0` from the node's build version, when Envoy sent one. */
+function envoyVersionOf(node: Node): string | undefined {
+  const v = node.userAgentVersionType;
+  if (v.case !== 'userAgentBuildVersion' || v.value.version === undefined) return undefined;
+  const { majorNumber, minorNumber, patch } = v.value.version;
+  return `${majorNumber}.${minorNumber}.${patch}`;
 }

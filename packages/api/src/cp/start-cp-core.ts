@@ -15,6 +15,7 @@ import {
   type ResourceRegistry,
   type ResourceStore,
   type TokenIssuer,
+  watchMeshDefaults,
 } from '@strait/shared';
 import type { FastifyInstance } from 'fastify';
 import { registerProxyTokenRoutes } from '../routes/token-routes.js';
@@ -30,8 +31,8 @@ export interface CpCoreOptions {
   readonly logger: Logger;
   /** A zone connected to a global: global-owned types are read-only here. */
   readonly federated: boolean;
-  /** Extra REST routes of the role. */
-  readonly routes?: (app: FastifyInstance) => void;
+  /** Extra REST routes of the role (given the store the core opened). */
+  readonly routes?: (app: FastifyInstance, services: { store: ResourceStore; registry: ResourceRegistry }) => void;
 }
 
 /** A running control-plane core: store, API and diagnostics servers. */
@@ -70,7 +71,12 @@ export async function startCpCore(options: CpCoreOptions): Promise<CpCore> {
     }
   };
   try {
-    if (config.defaults.createDefaultMesh && !options.federated) await ensureDefaultMesh(store, logger);
+    if (!options.federated) {
+      // A federated zone gets its meshes and their policies from the global.
+      const unwatch = watchMeshDefaults(store, logger);
+      stops.push(async () => unwatch());
+      if (config.defaults.createDefaultMesh) await ensureDefaultMesh(store, logger);
+    }
     const userTokens = createTokenIssuer({ store, kind: 'user', logger: logger.child({ component: 'user-tokens' }) });
     const proxyTokens = createTokenIssuer<ProxyTokenClaims>({
       store,
@@ -98,7 +104,7 @@ export async function startCpCore(options: CpCoreOptions): Promise<CpCore> {
       maxBodyBytes: config.api.maxBodyBytes,
       routes: (app) => {
         registerProxyTokenRoutes(app, proxyTokens);
-        options.routes?.(app);
+        options.routes?.(app, { store, registry: builtinRegistry });
       },
     });
     const { port: apiPort } = await api.listen({ host: config.api.host, port: config.api.port });

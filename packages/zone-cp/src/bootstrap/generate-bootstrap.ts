@@ -55,6 +55,8 @@ export function generateBootstrap(input: BootstrapInput): Record<string, unknown
           // An IP needs no resolution; a host name is re-resolved so a moved CP is followed.
           type: isIP(input.cpHost) === 0 ? 'STRICT_DNS' : 'STATIC',
           connect_timeout: '5s',
+          // `localhost` resolves to ::1 first on many hosts while CPs often bind IPv4 only.
+          dns_lookup_family: 'V4_PREFERRED',
           typed_extension_protocol_options: {
             [HTTP_PROTOCOL_OPTIONS]: {
               '@type': `type.googleapis.com/${HTTP_PROTOCOL_OPTIONS}`,
