@@ -1,7 +1,14 @@
+export { envoyBin } from './envoy-bin.js';
 export { freePort } from './free-port.js';
+export type { AppAnswer, CallResult, HttpApp } from './http-app.js';
+export { call, startHttpApp } from './http-app.js';
 export type { ProcessHandle, StartProcessOptions } from './process-handle.js';
 export { startProcess } from './process-handle.js';
+export type { Sidecar, SidecarSpec } from './sidecar.js';
+export { startSidecar } from './sidecar.js';
 export type { CliResult } from './strait-cli.js';
 export { repoRoot, startStrait, strait, straitBin } from './strait-cli.js';
 export type { WaitOptions } from './wait-for.js';
 export { waitFor } from './wait-for.js';
+export type { ZoneCpPorts, ZoneCpProcess } from './zone-cp-process.js';
+export { startZoneCpProcess, zoneCpPorts } from './zone-cp-process.js';

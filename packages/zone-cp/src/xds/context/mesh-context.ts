@@ -70,8 +70,7 @@ export async function buildMeshContext(
     listAll(store, 'Dataplane', meshName),
     ...policyTypes.map((d) => listAll(store, d.name, meshName)),
   ]);
-  const policies = new Map<string, readonly Resource[]>();
-  policyTypes.forEach((d, i) => policies.set(d.name, policyLists[i] ?? []));
+  const policies = new Map<string, readonly Resource[]>(policyTypes.map((d, i) => [d.name, policyLists[i] ?? []]));
 
   const dataplanes = new Map<string, Resource>();
   const endpoints = new Map<string, Endpoint[]>();
