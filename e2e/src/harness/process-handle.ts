@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { waitFor } from './wait-for.js';
 
 /** A child process whose output is kept (and written to `logFile`) so tests can wait on it. */
@@ -37,6 +38,7 @@ export function startProcess(options: StartProcessOptions): ProcessHandle {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  if (options.logFile !== undefined) mkdirSync(dirname(options.logFile), { recursive: true });
   const log = options.logFile === undefined ? undefined : createWriteStream(options.logFile, { flags: 'a' });
   const onData = (buf: Buffer): void => {
     const text = buf.toString('utf8');
@@ -45,10 +47,12 @@ export function startProcess(options: StartProcessOptions): ProcessHandle {
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
+  // 'close' (not 'exit'): all output has been read; the log file is complete before we resolve.
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code, signal) => {
-      log?.end();
-      resolve(code ?? (signal === null ? null : -1));
+    child.once('close', (code, signal) => {
+      const result = code ?? (signal === null ? null : -1);
+      if (log === undefined) resolve(result);
+      else log.end(() => resolve(result));
     });
   });
   const parsed = (line: string): Record<string, unknown> | undefined => {

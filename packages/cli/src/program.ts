@@ -6,6 +6,7 @@ import type { HttpTransport } from './client/http-transport.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerConfigCommand } from './commands/config-control-planes.js';
 import { registerDeleteCommand } from './commands/delete.js';
+import { registerDpRunCommand } from './commands/dp-run.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerGetCommand } from './commands/get.js';
 import { registerInspectCommand } from './commands/inspect/index.js';
@@ -46,6 +47,7 @@ export function createProgram(io: CliIo, options: ProgramOptions = {}): Command 
   registerVersionCommand(program, ctx);
   registerGenerateCommand(program, ctx);
   registerRunCommands(program);
+  registerDpRunCommand(program, ctx);
 
   // Commands added with addCommand() do not inherit the settings: apply them to the whole tree.
   const visit = (cmd: Command): void => {

@@ -8,6 +8,7 @@ export * from './ca/index.js';
 // configuration, lifecycle, diagnostics
 export * from './config/index.js';
 export * from './diagnostics/index.js';
+export * from './envoy-launcher/index.js';
 export type { ErrorCode, StraitErrorOptions, Violation } from './errors/strait-error.js';
 // errors
 export { invalid, isStraitError, StraitError } from './errors/strait-error.js';

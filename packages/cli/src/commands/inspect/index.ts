@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../cli-context.js';
+import { registerInspectDataplane } from './dataplane.js';
 import { registerInspectDataplanes } from './dataplanes.js';
 import { registerInspectMeshes } from './meshes.js';
 import { registerInspectZoneIngresses } from './zone-ingresses.js';
@@ -15,6 +16,7 @@ type InspectView = (inspect: Command, ctx: CliContext) => void;
 const VIEWS: readonly InspectView[] = [
   registerInspectMeshes,
   registerInspectDataplanes,
+  registerInspectDataplane,
   registerInspectZones,
   registerInspectZoneIngresses,
 ];
