@@ -18,6 +18,7 @@ export type { ListBody } from './routes/resource-handlers.js';
 export type { ResourceTypeDescription } from './routes/resource-types-route.js';
 export type { StraitRouteConfig } from './routes/route-config.js';
 export { DEFAULT_PROXY_TOKEN_VALID_FOR, registerProxyTokenRoutes } from './routes/token-routes.js';
+export { DEFAULT_ZONE_TOKEN_VALID_FOR, registerZoneTokenRoutes } from './routes/zone-token-routes.js';
 export type { ApiServer } from './server/api-server.js';
 export { createApiServer } from './server/api-server.js';
 export type { ApiMode, ApiServerOptions } from './server/api-server-options.js';

@@ -1,5 +1,5 @@
-import { startCpCore } from '@strait/api';
-import type { CpConfig, Logger } from '@strait/shared';
+import { registerZoneTokenRoutes, startCpCore } from '@strait/api';
+import { type CpConfig, createTokenIssuer, type Logger, type TokenIssuer, type ZoneTokenClaims } from '@strait/shared';
 
 /** Options of {@link startGlobalCp}. */
 export interface StartGlobalCpOptions {
@@ -14,10 +14,34 @@ export interface RunningGlobalCp {
   stop(): Promise<void>;
 }
 
-/** Starts the global CP: the store of meshes and policies and the REST API (KDS arrives with its component). */
+/**
+ * Starts the global CP: the store of meshes and policies, the REST API (with `POST /tokens/zone`)
+ * and diagnostics. KDS arrives with its component.
+ */
 export async function startGlobalCp(options: StartGlobalCpOptions): Promise<RunningGlobalCp> {
   const logger = options.logger.child({ role: 'global-cp' });
-  const core = await startCpCore({ role: 'global', config: options.config, logger, federated: false });
+  let zoneTokens: TokenIssuer<ZoneTokenClaims> | undefined;
+  const core = await startCpCore({
+    role: 'global',
+    config: options.config,
+    logger,
+    federated: false,
+    routes: (app, { store }) => {
+      zoneTokens = createTokenIssuer<ZoneTokenClaims>({
+        store,
+        kind: 'zone',
+        logger: logger.child({ component: 'zone-tokens' }),
+      });
+      registerZoneTokenRoutes(app, zoneTokens);
+    },
+  });
   core.markReady({});
-  return { ports: core.ports, adminTokenFile: core.adminTokenFile, stop: () => core.stop() };
+  return {
+    ports: core.ports,
+    adminTokenFile: core.adminTokenFile,
+    stop: async () => {
+      zoneTokens?.close();
+      await core.stop();
+    },
+  };
 }

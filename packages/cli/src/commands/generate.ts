@@ -53,4 +53,23 @@ export function registerGenerateCommand(program: Command, ctx: CliContext): void
       const token = await (await ctx.client(cmd)).postText('/tokens/dataplane', body);
       ctx.io.out(`${token.trim()}\n`);
     });
+
+  generate
+    .command('zone-token')
+    .description('Generate a token a zone CP (scope cp) or zone ingress (scope ingress) presents to the global CP')
+    .requiredOption('--zone <name>', 'the zone the token speaks for')
+    .option('--scope <scopes>', 'comma-separated: cp, ingress', 'cp,ingress')
+    .option('--valid-for <duration>', 'lifetime, e.g. 24h or 30m', '8760h')
+    .action(async (opts: { zone: string; scope: string; validFor: string }, cmd: Command) => {
+      const scope = opts.scope
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      const token = await (await ctx.client(cmd)).postText('/tokens/zone', {
+        zone: opts.zone,
+        scope,
+        validFor: opts.validFor,
+      });
+      ctx.io.out(`${token.trim()}\n`);
+    });
 }

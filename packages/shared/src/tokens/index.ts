@@ -10,3 +10,5 @@ export type { SigningKey } from './signing-key.js';
 export { signingKeyName, signingKeySerial } from './signing-key.js';
 export type { IssueOptions, RegisteredClaims, TokenIssuer, TokenIssuerOptions } from './token-issuer.js';
 export { createTokenIssuer } from './token-issuer.js';
+export type { ZoneTokenClaims, ZoneTokenScope } from './zone-token.js';
+export { ZONE_TOKEN_SCOPES } from './zone-token.js';
