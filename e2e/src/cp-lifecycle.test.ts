@@ -42,7 +42,7 @@ describe('control plane process lifecycle (sqlite store)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'strait-e2e-cp-'));
   const running: ProcessHandle[] = [];
   after(async () => {
-    await Promise.all(running.map((p) => p.kill('SIGKILL')));
+    await Promise.all(running.map((p) => p.killGroup()));
     rmSync(dir, { recursive: true, force: true });
   });
 

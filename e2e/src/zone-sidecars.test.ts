@@ -102,7 +102,7 @@ describe('a zone with real Envoy sidecars (mTLS, permissions, EDS, restarts)', {
   });
 
   after(async () => {
-    await Promise.all(processes.map((p) => p.kill('SIGKILL')));
+    await Promise.all(processes.map((p) => p.killGroup()));
     await Promise.all(apps.map((a) => a.close()));
     rmSync(dir, { recursive: true, force: true });
   });

@@ -15,6 +15,8 @@ export interface ProcessHandle {
     match?: (line: Record<string, unknown>) => boolean,
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
+  /** SIGKILLs the process and everything it started (clean-up), and waits for it to exit. */
+  killGroup(): Promise<number | null>;
   /** Sends a signal and waits for the process to exit. */
   kill(signal?: NodeJS.Signals): Promise<number | null>;
   readonly exited: Promise<number | null>;
@@ -36,6 +38,8 @@ export function startProcess(options: StartProcessOptions): ProcessHandle {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that a SIGKILL in clean-up also reaches its children (a sidecar's Envoy).
+    detached: true,
   });
   const lines: string[] = [];
   if (options.logFile !== undefined) mkdirSync(dirname(options.logFile), { recursive: true });
@@ -91,6 +95,14 @@ export function startProcess(options: StartProcessOptions): ProcessHandle {
     },
     async kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+    async killGroup() {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
       return exited;
     },
   };
