@@ -58,4 +58,31 @@ describe('global CP (in-process)', () => {
     const res = await fetch(`http://127.0.0.1:${cp.ports.api}/meshes/default/meshtrafficpermissions/allow-all`);
     assert.equal(res.status, 200);
   });
+
+  it('creates the CA of a mesh with builtin mTLS as Secrets, for zones to issue from', async () => {
+    const put = await fetch(`http://127.0.0.1:${cp.ports.api}/meshes/secure`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'Mesh',
+        name: 'secure',
+        mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] },
+      }),
+    });
+    assert.equal(put.status, 201);
+    const secret = await waitFor200(
+      `http://127.0.0.1:${cp.ports.api}/meshes/secure/secrets/secure.ca-builtin-cert-ca-1`,
+    );
+    assert.match(Buffer.from(secret.data as string, 'base64').toString('utf8'), /BEGIN CERTIFICATE/);
+  });
 });
+
+async function waitFor200(url: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await fetch(url);
+    if (res.status === 200) return (await res.json()) as Record<string, unknown>;
+    if (Date.now() > deadline) throw new Error(`${url} never answered 200 (last ${res.status})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
