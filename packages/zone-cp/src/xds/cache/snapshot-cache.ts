@@ -71,14 +71,25 @@ export function createSnapshotCache(options: SnapshotCacheOptions = {}): Snapsho
   const snapshots = new Map<string, Snapshot>();
   const watchers = new Map<string, Set<SnapshotListener>>();
 
+  // Generators share one message object between proxies (see GenerationMemo): pack and hash it once.
+  const packedByObject = new WeakMap<object, { bytes: Uint8Array; version: string }>();
+
   function packAll(input: SnapshotInput): Map<string, Packed[]> {
     const packed = new Map<string, Packed[]>();
     const violations: Violation[] = [];
     for (const [typeUrl, resources] of Object.entries(input)) {
       const list: Packed[] = [];
       for (const [name, resource] of entriesOf(resources)) {
+        const known = packedByObject.get(resource);
+        if (known !== undefined) {
+          list.push({ name, ...known });
+          continue;
+        }
         const bytes = packResource(registry, typeUrl, name, resource, violations);
-        if (bytes !== undefined) list.push({ name, version: hashResourceBytes(bytes), bytes });
+        if (bytes === undefined) continue;
+        const entry = { bytes, version: hashResourceBytes(bytes) };
+        packedByObject.set(resource, entry);
+        list.push({ name, ...entry });
       }
       if (list.length > 0) packed.set(typeUrl, list);
     }

@@ -32,12 +32,41 @@ function uniqueByName<T extends { name: string }>(resources: readonly T[]): T[] 
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Generates every Envoy resource of one proxy. */
-export function generateProxyResources(ctx: ProxyContext): ProxyResources {
+/**
+ * Remembers resources that do not depend on the individual proxy (outbound listeners and
+ * clusters, endpoints, local and admin clusters) so that proxies generated from the same mesh
+ * inputs share one object each: generated once, hashed once by the snapshot cache. Whoever
+ * holds it must drop it when the mesh inputs change (the reconciler keeps one per mesh context).
+ */
+export type GenerationMemo = Map<string, unknown>;
+
+/** Creates an empty {@link GenerationMemo}. */
+export function createGenerationMemo(): GenerationMemo {
+  return new Map();
+}
+
+function memoized<T>(memo: GenerationMemo | undefined, key: string, make: () => T): T {
+  if (memo === undefined) return make();
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit as T;
+  const made = make();
+  memo.set(key, made);
+  return made;
+}
+
+/**
+ * Generates every Envoy resource of one proxy. With a `memo`, the proxy-independent parts are
+ * shared with other proxies of the same mesh inputs; the output is the same either way.
+ */
+export function generateProxyResources(ctx: ProxyContext, memo?: GenerationMemo): ProxyResources {
   const { inbounds, outbounds } = ctx.dataplane;
+  // Everything in the context that the proxy-independent generators read, besides their own argument.
+  const shared = `${ctx.mesh.name}|${JSON.stringify(ctx.mesh.mtls ?? null)}|${ctx.identity?.certSecretName ?? ''}|${ctx.identity?.caSecretName ?? ''}|${ctx.zone}`;
   const listeners = [
     ...inbounds.map((inbound) => generateInboundListener(ctx, inbound)),
-    ...outbounds.map(generateOutboundListener),
+    ...outbounds.map((o) =>
+      memoized(memo, `ol|${o.address ?? ''}|${o.port}|${o.service}|${o.protocol}`, () => generateOutboundListener(o)),
+    ),
     ...(ctx.metricsPort === undefined
       ? []
       : [
@@ -49,15 +78,23 @@ export function generateProxyResources(ctx: ProxyContext): ProxyResources {
         ]),
   ];
   const clusters = [
-    ...inbounds.map(generateLocalCluster),
-    ...outbounds.map((outbound) => generateOutboundCluster(ctx, outbound)),
-    generateAdminCluster(ctx.adminPort),
+    ...inbounds.map((i) =>
+      memoized(memo, `lc|${i.servicePort}|${i.serviceAddress ?? ''}|${i.protocol}|${i.service}`, () =>
+        generateLocalCluster(i),
+      ),
+    ),
+    ...outbounds.map((o) =>
+      memoized(memo, `oc|${shared}|${o.service}|${o.protocol}`, () => generateOutboundCluster(ctx, o)),
+    ),
+    memoized(memo, `admin|${ctx.adminPort}`, () => generateAdminCluster(ctx.adminPort)),
   ];
   const services = [...new Set(outbounds.map((o) => o.service))].sort();
   return {
     listeners: uniqueByName(listeners),
     clusters: uniqueByName(clusters),
-    endpoints: services.map((service) => generateClusterLoadAssignment(ctx, service)),
+    endpoints: services.map((service) =>
+      memoized(memo, `eds|${shared}|${service}`, () => generateClusterLoadAssignment(ctx, service)),
+    ),
     routes: [],
     secrets: generateSecrets(ctx.secrets ?? []),
   };

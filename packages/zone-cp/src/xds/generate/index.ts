@@ -5,7 +5,12 @@
 
 export { generateAdminCluster } from './admin-cluster.js';
 export { generateClusterLoadAssignment } from './endpoints.js';
-export { generateProxyResources, type ProxyResources } from './generate-proxy.js';
+export {
+  createGenerationMemo,
+  type GenerationMemo,
+  generateProxyResources,
+  type ProxyResources,
+} from './generate-proxy.js';
 export { generateInboundListener } from './inbound-listener.js';
 export { generateLocalCluster } from './local-cluster.js';
 export * as names from './names.js';

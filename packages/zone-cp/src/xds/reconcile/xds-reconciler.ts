@@ -3,7 +3,13 @@ import type { SnapshotCache } from '../cache/index.js';
 import type { ProxyCertManager } from '../certs/proxy-cert-manager.js';
 import { buildMeshContext, type MeshContext } from '../context/mesh-context.js';
 import { buildProxyContext } from '../context/proxy-context.js';
-import { generateProxyResources, type ProxyContext, type ProxyResources } from '../generate/index.js';
+import {
+  createGenerationMemo,
+  type GenerationMemo,
+  generateProxyResources,
+  type ProxyContext,
+  type ProxyResources,
+} from '../generate/index.js';
 import { toSnapshotInput } from './to-snapshot.js';
 
 /** Options of {@link createXdsReconciler}. */
@@ -56,6 +62,16 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   const dirtyMeshes = new Set<string>();
   const dirtyProxies = new Map<string, Set<string>>(); // mesh → names needing regeneration only
   const contexts = new Map<string, MeshContext>();
+  // Proxy-independent resources are generated once per mesh context and shared by its proxies.
+  const memos = new WeakMap<MeshContext, GenerationMemo>();
+  const memoFor = (ctx: MeshContext): GenerationMemo => {
+    let memo = memos.get(ctx);
+    if (memo === undefined) {
+      memo = createGenerationMemo();
+      memos.set(ctx, memo);
+    }
+    return memo;
+  };
   let timer: NodeJS.Timeout | undefined;
   let firstDirtyAt = 0;
   let running: Promise<void> | undefined;
@@ -109,7 +125,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       defaultAdminPort: options.defaultAdminPort ?? 9901,
       ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
     });
-    return { context, resources: generateProxyResources(context) };
+    return { context, resources: generateProxyResources(context, memoFor(meshCtx)) };
   }
 
   async function regenerate(meshCtx: MeshContext | undefined, mesh: string, names: Iterable<string>): Promise<number> {

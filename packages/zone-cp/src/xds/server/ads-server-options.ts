@@ -75,9 +75,9 @@ export interface AdsServerOptions {
    */
   readonly authenticate: (node: Node, metadata: Metadata) => Promise<ProxyIdentity>;
   readonly observer?: AdsObserver;
-  /** Streams admitted per second (sustained; bursts up to the same number); default 100. */
+  /** Streams admitted per second (sustained; bursts up to the same number); default 500 (a reconnect storm of 5,000 proxies is admitted in 10 s while the API stays responsive). */
   readonly maxConcurrentStreamOpensPerSecond?: number;
-  /** Streams allowed to wait for admission; beyond that they get UNAVAILABLE; default 1000. */
+  /** Streams allowed to wait for admission; beyond that they get UNAVAILABLE; default 10,000. */
   readonly maxQueuedStreamOpens?: number;
   /** Interval of HTTP/2 keepalive pings to each proxy; default 30 s. */
   readonly keepaliveTimeMs?: number;
@@ -104,8 +104,8 @@ const DEFAULTS = {
   host: '0.0.0.0',
   port: 5678,
   injectOnly: false,
-  maxConcurrentStreamOpensPerSecond: 100,
-  maxQueuedStreamOpens: 1_000,
+  maxConcurrentStreamOpensPerSecond: 500,
+  maxQueuedStreamOpens: 10_000,
   keepaliveTimeMs: 30_000,
   keepaliveTimeoutMs: 20_000,
   shutdownGraceMs: 5_000,
