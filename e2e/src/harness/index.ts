@@ -1,5 +1,7 @@
 export { envoyBin } from './envoy-bin.js';
 export { freePort } from './free-port.js';
+export type { GlobalCpProcess } from './global-cp-process.js';
+export { startGlobalCpProcess } from './global-cp-process.js';
 export type { AppAnswer, CallResult, HttpApp } from './http-app.js';
 export { call, startHttpApp } from './http-app.js';
 export type { ProcessHandle, StartProcessOptions } from './process-handle.js';

@@ -40,7 +40,7 @@ export async function startZoneCpProcess(
     ['zone-cp', 'run'],
     {
       STRAIT_DATA_DIR: dataDir,
-      STRAIT_ZONE_NAME: 'zone-1',
+      STRAIT_ZONE_NAME: env.STRAIT_ZONE_NAME ?? 'zone-1',
       STRAIT_API_HOST: '127.0.0.1',
       STRAIT_API_PORT: String(ports.api),
       STRAIT_DIAGNOSTICS_HOST: '127.0.0.1',

@@ -13,6 +13,7 @@ export type { ErrorCode, StraitErrorOptions, Violation } from './errors/strait-e
 // errors
 export { invalid, isStraitError, StraitError } from './errors/strait-error.js';
 export * from './grpc/index.js';
+export * from './kds/index.js';
 export * from './lifecycle/index.js';
 export type { Logger, LoggerOptions } from './logging/logger.js';
 // logging

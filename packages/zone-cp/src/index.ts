@@ -1,5 +1,7 @@
 /** @strait/zone-cp — the zone control plane. */
 
+export type { KdsClient, KdsClientObserver, KdsClientOptions, KdsDisconnectInfo } from './kds/index.js';
+export { createKdsClient } from './kds/index.js';
 export type { RunningZoneCp, StartZoneCpOptions } from './start-zone-cp.js';
 export { startZoneCp } from './start-zone-cp.js';
 export type {

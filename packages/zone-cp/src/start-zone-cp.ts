@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Metadata, ServerCredentials } from '@grpc/grpc-js';
-import { startCpCore } from '@strait/api';
+import { credentials, type Metadata, ServerCredentials } from '@grpc/grpc-js';
+import { STRAIT_VERSION, startCpCore } from '@strait/api';
 import type { Node } from '@strait/proto/envoy';
 import {
   type CpConfig,
@@ -14,6 +15,7 @@ import { createBootstrapHandler } from './bootstrap/bootstrap-server.js';
 import { parseProxyId } from './bootstrap/proxy-id.js';
 import { createProxyInsightWriter } from './insights/proxy-insight-writer.js';
 import { registerInspectRoutes } from './inspect/inspect-routes.js';
+import { createKdsClient } from './kds/index.js';
 import { createSnapshotCache } from './xds/cache/index.js';
 import { createProxyCertManager } from './xds/certs/proxy-cert-manager.js';
 import { createXdsReconciler, type XdsReconciler } from './xds/reconcile/xds-reconciler.js';
@@ -47,7 +49,7 @@ function bearerToken(metadata: Metadata): string {
 }
 
 /**
- * Starts a zone CP: the common core (store, REST API, diagnostics), then the xDS side — the
+ * Starts a zone CP (with `global.address`: federated, syncing with the global over KDS): the common core (store, REST API, diagnostics), then the xDS side — the
  * bootstrap endpoint and ADS on one TLS port, the reconciler that turns store changes into
  * proxy snapshots, proxy certificates from the mesh CA, and DataplaneInsights. Standalone for
  * now (KDS to a global arrives with its component).
@@ -55,15 +57,32 @@ function bearerToken(metadata: Metadata): string {
 export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZoneCp> {
   const { config } = options;
   const logger = options.logger.child({ role: 'zone-cp', zone: config.zone.name });
-  if (config.global.address !== undefined) {
-    logger.warn({ global: config.global.address }, 'KDS is not implemented yet: running standalone');
+  const federated = config.global.address !== undefined;
+  const globalAddress = config.global.address;
+  if (federated && config.global.caFile === undefined && !config.global.tlsSkipVerify) {
+    throw new StraitError(
+      'Invalid',
+      'a zone connected to a global needs STRAIT_GLOBAL_CA_FILE (or STRAIT_GLOBAL_TLS_SKIP_VERIFY=true)',
+      {
+        violations: [
+          { field: 'global.caFile', reason: 'must be set to verify the global CP (or set global.tlsSkipVerify)' },
+        ],
+      },
+    );
+  }
+  if (federated && config.global.zoneTokenFile === undefined) {
+    throw new StraitError('Invalid', 'a zone connected to a global needs STRAIT_ZONE_TOKEN_FILE', {
+      violations: [
+        { field: 'global.zoneTokenFile', reason: 'must be set: the zone authenticates to the global with it' },
+      ],
+    });
   }
   let reconciler: XdsReconciler | undefined;
   const core = await startCpCore({
     role: 'zone',
     config,
     logger,
-    federated: false,
+    federated,
     routes: (app, { store, registry }) =>
       registerInspectRoutes(app, {
         store,
@@ -95,7 +114,13 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
       hostnames: [hostname()],
       logger,
     });
-    const caManager = createMeshCaManager({ store, logger, caValidForMs: MESH_CA_VALID_FOR_MS });
+    // A federated zone issues from the mesh CA the global owns (it arrives over KDS).
+    const caManager = createMeshCaManager({
+      store,
+      logger,
+      caValidForMs: MESH_CA_VALID_FOR_MS,
+      createIfMissing: !federated,
+    });
     stops.push(async () => caManager.close());
     const certs = createProxyCertManager({ caManager, logger, defaultValidForMs: PROXY_CERT_VALID_FOR_MS });
     const cache = createSnapshotCache();
@@ -177,6 +202,25 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
     });
     const xdsPort = await port.listen();
     stops.push(() => port.close());
+    if (globalAddress !== undefined) {
+      const tokenFile = config.global.zoneTokenFile as string;
+      const kds = createKdsClient({
+        store,
+        registry,
+        logger,
+        zone: config.zone.name,
+        address: globalAddress,
+        credentials: config.global.tlsSkipVerify
+          ? credentials.createSsl(null, null, null, { rejectUnauthorized: false })
+          : credentials.createSsl(readFileSync(config.global.caFile as string)),
+        token: () => readFileSync(tokenFile, 'utf8').trim(),
+        instance: core.instanceId,
+        version: STRAIT_VERSION,
+      });
+      await kds.start(new AbortController().signal);
+      stops.push(() => kds.stop());
+      logger.info({ global: globalAddress }, 'syncing with the global CP over KDS');
+    }
     core.markReady({ xds: xdsPort });
     return {
       ports: { ...core.ports, xds: xdsPort },
