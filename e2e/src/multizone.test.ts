@@ -127,4 +127,20 @@ describe('global + zones over KDS (real processes)', { concurrency: false }, () 
       { timeoutMs: 10_000, what: 'both zones to show online' },
     );
   });
+
+  it('a connected zone cannot be deleted; stopping it and deleting it removes what it synced', async () => {
+    const refused = await fetch(`${global.api}/zones/zone-2`, { method: 'DELETE' });
+    assert.equal(refused.status, 400);
+    const zone2 = zones[1] as ZoneCpProcess;
+    assert.equal(await zone2.handle.kill('SIGTERM'), 0);
+    await waitFor(
+      async () => {
+        const res = await fetch(`${global.api}/zones/zone-2`, { method: 'DELETE' });
+        return res.status === 200;
+      },
+      { timeoutMs: 10_000, what: 'zone-2 to be deletable once disconnected' },
+    );
+    const res = await fetch(`${global.api}/meshes/default/dataplanes?filter[labels.kuma.io/zone]=zone-2`);
+    assert.equal(((await res.json()) as { total: number }).total, 0);
+  });
 });
