@@ -182,7 +182,11 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
       },
     });
     await ads.start();
-    stops.push(() => ads.stop());
+    // Stop regenerating before the streams close: each close would otherwise rebuild its mesh.
+    stops.push(async () => {
+      await xds.stop();
+      await ads.stop();
+    });
 
     const port = createXdsPortServer({
       host: config.xds.host,

@@ -1,0 +1,6 @@
+/** Benchmark scenarios and their runner's building blocks (`pnpm bench` is `main.ts`). */
+
+export type { Scenario, ScenarioReport, ScenarioRunOptions } from './scenario.js';
+export { scenarioNamed, scenarios } from './scenarios/index.js';
+export type { XdsScaleOptions, XdsScaleResult } from './scenarios/xds-scale.js';
+export { runXdsScale, xdsScaleScenario } from './scenarios/xds-scale.js';
