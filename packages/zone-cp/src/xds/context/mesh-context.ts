@@ -18,6 +18,19 @@ export interface MeshContext {
   readonly protocols: ReadonlyMap<string, ServiceProtocol>;
   /** Policies of the mesh by type name (every descriptor with `isPolicy`). */
   readonly policies: ReadonlyMap<string, readonly Resource[]>;
+  /** The Prometheus listener every proxy gets, from the mesh's enabled `metrics` backend. */
+  readonly metrics?: { readonly port: number; readonly path: string };
+}
+
+/** Kuma's defaults for a prometheus metrics backend. */
+const DEFAULT_METRICS_PORT = 5670;
+const DEFAULT_METRICS_PATH = '/metrics';
+
+function metricsOf(spec: MeshSpec): { port: number; path: string } | undefined {
+  const enabled = spec.metrics?.enabledBackend;
+  const backend = spec.metrics?.backends?.find((b) => b.name === enabled);
+  if (backend === undefined || backend.type !== 'prometheus') return undefined;
+  return { port: backend.conf?.port ?? DEFAULT_METRICS_PORT, path: backend.conf?.path ?? DEFAULT_METRICS_PATH };
 }
 
 /** Inputs of {@link buildMeshContext} besides the store. */
@@ -98,6 +111,7 @@ export async function buildMeshContext(
   // Stable order so that generated endpoints (and their hashes) do not depend on list order.
   for (const list of endpoints.values()) list.sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
   const { mtls, validForMs } = mtlsOf(mesh.spec as MeshSpec, options.parseDurationMs);
+  const metrics = metricsOf(mesh.spec as MeshSpec);
   return {
     name: meshName,
     mesh,
@@ -107,5 +121,6 @@ export async function buildMeshContext(
     endpoints,
     protocols,
     policies,
+    ...(metrics === undefined ? {} : { metrics }),
   };
 }

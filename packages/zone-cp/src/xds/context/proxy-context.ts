@@ -79,7 +79,11 @@ export function buildProxyContext(
           secrets,
         }),
     zone: options.zone,
-    ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+    ...(meshCtx.metrics === undefined
+      ? options.metricsPort === undefined
+        ? {}
+        : { metricsPort: options.metricsPort }
+      : { metricsPort: meshCtx.metrics.port, metricsPath: meshCtx.metrics.path }),
     adminPort,
   };
 }
