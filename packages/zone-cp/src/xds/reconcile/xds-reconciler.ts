@@ -12,6 +12,9 @@ import {
 } from '../generate/index.js';
 import { toSnapshotInput } from './to-snapshot.js';
 
+/** Proxies generated between two yields to the event loop. */
+const YIELD_EVERY_PROXIES = 64;
+
 /** Options of {@link createXdsReconciler}. */
 export interface XdsReconcilerOptions {
   readonly store: ResourceStore;
@@ -131,9 +134,12 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   async function regenerate(meshCtx: MeshContext | undefined, mesh: string, names: Iterable<string>): Promise<number> {
     const proxies = connected.get(mesh);
     let count = 0;
-    for (const name of names) {
+    // A fixed list: proxies that connect meanwhile were marked and get their own (later) pass.
+    for (const name of [...names]) {
       const proxyId = proxies?.get(name);
       if (proxyId === undefined) continue;
+      // Let ACKs, new streams and API calls in between batches instead of blocking for the whole mesh.
+      if (count > 0 && count % YIELD_EVERY_PROXIES === 0) await new Promise((r) => setImmediate(r));
       try {
         const generated = meshCtx === undefined ? undefined : await generate(meshCtx, name);
         // A proxy whose Dataplane (or mesh) is gone gets an empty configuration.
