@@ -128,6 +128,23 @@ describe('global + zones over KDS (real processes)', { concurrency: false }, () 
     );
   });
 
+  it('disabling a zone cuts it off; enabling it lets it back in', async () => {
+    const zoneState = async (name: string): Promise<boolean> => {
+      const res = await fetch(`${global.api}/zones+insights`);
+      const body = (await res.json()) as {
+        items: Array<{ name: string; zoneInsight?: { subscriptions?: Array<{ disconnectTime?: string }> } }>;
+      };
+      const last = body.items.find((z) => z.name === name)?.zoneInsight?.subscriptions?.at(-1);
+      return last !== undefined && last.disconnectTime === undefined;
+    };
+    const put = (enabled: boolean) =>
+      fetch(`${global.api}/zones/zone-1`, { method: 'PUT', ...json({ type: 'Zone', name: 'zone-1', enabled }) });
+    assert.equal((await put(false)).status, 200);
+    await waitFor(async () => !(await zoneState('zone-1')), { timeoutMs: 10_000, what: 'zone-1 to be cut off' });
+    assert.equal((await put(true)).status, 200);
+    await waitFor(async () => zoneState('zone-1'), { timeoutMs: 40_000, what: 'zone-1 to reconnect' });
+  });
+
   it('a connected zone cannot be deleted; stopping it and deleting it removes what it synced', async () => {
     const refused = await fetch(`${global.api}/zones/zone-2`, { method: 'DELETE' });
     assert.equal(refused.status, 400);

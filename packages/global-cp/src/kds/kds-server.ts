@@ -186,8 +186,12 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
       server = grpcServer;
       // Deleting a Zone deletes what it synced up; its streams must start over (or be refused).
       unsubscribe = opts.store.subscribe((event) => {
-        if (event.op === 'delete' && event.key.type === zoneDescriptor.name) {
+        if (event.key.type !== zoneDescriptor.name) return;
+        if (event.op === 'delete') {
           connections.closeZone(event.key.name, status.FAILED_PRECONDITION, 'the Zone resource was deleted');
+        } else if ((event.resource.spec as { enabled?: boolean }).enabled === false) {
+          // A disabled zone is cut off now; `authenticate` refuses it until it is enabled again.
+          connections.closeZone(event.key.name, status.PERMISSION_DENIED, 'the zone is disabled (enabled: false)');
         }
       });
       log.info({ host: opts.host, port }, 'KDS server listening');
