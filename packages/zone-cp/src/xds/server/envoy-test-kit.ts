@@ -4,38 +4,13 @@
  * Node HTTP backends, and HTTP requests through Envoy's listener.
  */
 
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, get, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
-
-/** The Envoy binary: `ENVOY_BIN`, else what `scripts/install-envoy.sh` provides (and prints). */
-export function envoyBinary(): string {
-  const fromEnv = process.env.ENVOY_BIN;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const printed = execFileSync('bash', [join(REPO_ROOT, 'scripts/install-envoy.sh')], { encoding: 'utf8' });
-  const path = printed.trim().split('\n').at(-1);
-  if (path === undefined || path === '') throw new Error('scripts/install-envoy.sh printed no path');
-  return path;
-}
-
-/** A free loopback TCP port (asked of the kernel, then released for the caller to bind). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// One place finds Envoy and free ports for every zone-cp test that runs a real Envoy.
+export { envoyBinary, freePort } from '../generate/envoy-harness.js';
 
 /** Writes a bootstrap: node id, LDS and CDS over ADS (SotW or delta), the ADS cluster over HTTP/2. */
 export function writeBootstrap(
