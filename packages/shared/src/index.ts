@@ -18,6 +18,7 @@ export * from './lifecycle/index.js';
 export type { Logger, LoggerOptions } from './logging/logger.js';
 // logging
 export { createLogger, silentLogger } from './logging/logger.js';
+export * from './mesh/index.js';
 export type { ParseExpectations, UniversalObject } from './model/codec.js';
 export { parseUniversal, toUniversal } from './model/codec.js';
 export type {

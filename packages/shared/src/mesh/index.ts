@@ -1,0 +1,1 @@
+export { parseServiceSni, type ServiceSni, serviceSni } from './service-sni.js';
