@@ -14,11 +14,12 @@ export interface GlobalCpProcess {
   readonly ports: { readonly api: number; readonly diagnostics: number; readonly kds: number };
 }
 
-/** Starts `strait global-cp run` on loopback with a SQLite store in `dataDir`. */
+/** Starts `strait global-cp run` on loopback with a SQLite store in `dataDir` (plus `env`). */
 export async function startGlobalCpProcess(
   name: string,
   dataDir: string,
   ports?: GlobalCpProcess['ports'],
+  env: Record<string, string> = {},
 ): Promise<GlobalCpProcess> {
   const p = ports ?? { api: await freePort(), diagnostics: await freePort(), kds: await freePort() };
   const handle = startStrait(
@@ -32,6 +33,7 @@ export async function startGlobalCpProcess(
       STRAIT_DIAGNOSTICS_PORT: String(p.diagnostics),
       STRAIT_KDS_HOST: '127.0.0.1',
       STRAIT_KDS_PORT: String(p.kds),
+      ...env,
     },
     join(dataDir, `${name}.log`),
   );

@@ -101,6 +101,8 @@ export async function startGlobalCp(options: StartGlobalCpOptions): Promise<Runn
       logger,
       host: config.kds.host,
       port: config.kds.port,
+      heartbeatIntervalMs: config.kds.heartbeatIntervalMs,
+      heartbeatTimeoutMs: config.kds.heartbeatTimeoutMs,
       credentials: ServerCredentials.createSsl(
         null,
         [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }],

@@ -6,6 +6,7 @@
 import type { Resource, ResourceRegistry, ResourceStore } from '@strait/shared';
 import { isOnline } from '../overview/online.js';
 import type { OverviewPair } from '../overview/overview-pairs.js';
+import { type ZoneLiveness, zoneLiveness } from '../overview/zone-liveness.js';
 import { type DataplaneKind, dataplaneFacts } from './dataplane-health.js';
 import { type BaseStatus, combine, count, emptyFullStatus, type FullStatus, type Health } from './status-counter.js';
 
@@ -51,24 +52,29 @@ async function listAll(sources: GlobalInsightSources, type: string | undefined):
   return (await sources.store.list({ type })).items;
 }
 
-/** Each resource of `type` with its insight's spec (undefined when it has none). */
+/**
+ * Each resource of `type` with its insight's spec (undefined when it has none), as shown: a
+ * zone's copies count offline while the zone is (see `zone-liveness.ts`).
+ */
 async function withInsights(
   sources: GlobalInsightSources,
+  liveness: ZoneLiveness,
   type: string,
 ): Promise<ReadonlyArray<readonly [Resource, unknown]>> {
   const pair = sources.pairs.find((p) => p.resource.name === type);
   const [items, insights] = await Promise.all([listAll(sources, type), listAll(sources, pair?.insight.name)]);
   const byKey = new Map(insights.map((i) => [keyString(i), i.spec] as const));
-  return items.map((r) => [r, byKey.get(keyString(r))] as const);
+  return Promise.all(items.map(async (r) => [r, await liveness.insightOf(r, byKey.get(keyString(r)))] as const));
 }
 
-async function baseStatus(sources: GlobalInsightSources, type: string): Promise<BaseStatus> {
-  const rows = await withInsights(sources, type);
+async function baseStatus(sources: GlobalInsightSources, liveness: ZoneLiveness, type: string): Promise<BaseStatus> {
+  const rows = await withInsights(sources, liveness, type);
   return { total: rows.length, online: rows.filter(([, insight]) => isOnline(insight)).length };
 }
 
 async function proxiesAndServices(
   sources: GlobalInsightSources,
+  liveness: ZoneLiveness,
 ): Promise<{ dataplanes: Record<DataplaneKind, FullStatus>; services: Record<DataplaneKind, FullStatus> }> {
   const dataplanes: Record<DataplaneKind, FullStatus> = {
     standard: emptyFullStatus(),
@@ -76,7 +82,7 @@ async function proxiesAndServices(
     gatewayDelegated: emptyFullStatus(),
   };
   const serviceHealths = new Map<string, { kind: DataplaneKind; healths: Health[] }>();
-  for (const [dp, insight] of await withInsights(sources, DATAPLANE)) {
+  for (const [dp, insight] of await withInsights(sources, liveness, DATAPLANE)) {
     const facts = dataplaneFacts(dp.spec, insight);
     count(dataplanes[facts.kind], facts.health);
     for (const [service, health] of facts.services) {
@@ -106,12 +112,13 @@ async function resourceTotals(sources: GlobalInsightSources): Promise<Record<str
 
 /** Computes the global insight. */
 export async function computeGlobalInsight(sources: GlobalInsightSources): Promise<GlobalInsight> {
+  const liveness = zoneLiveness(sources.store, sources.now);
   const [resources, controlPlanes, zoneIngresses, zoneEgresses, proxies] = await Promise.all([
     resourceTotals(sources),
-    baseStatus(sources, ZONE),
-    baseStatus(sources, ZONE_INGRESS),
-    baseStatus(sources, ZONE_EGRESS),
-    proxiesAndServices(sources),
+    baseStatus(sources, liveness, ZONE),
+    baseStatus(sources, liveness, ZONE_INGRESS),
+    baseStatus(sources, liveness, ZONE_EGRESS),
+    proxiesAndServices(sources, liveness),
   ]);
   const policies = sources.registry
     .all()

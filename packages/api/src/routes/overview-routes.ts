@@ -10,14 +10,25 @@ import { parseListFilters } from '../http/list-filters.js';
 import { nextPageUrl, parsePageRequest } from '../http/pagination.js';
 import type { QueryValues } from '../http/query-values.js';
 import { type OverviewPair, toOverview } from '../overview/overview-pairs.js';
+import { type ZoneLiveness, zoneLiveness } from '../overview/zone-liveness.js';
 import { keyFromParams, type ListBody, type ResourceParams, requireMesh } from './resource-handlers.js';
 import { collectionPath } from './resource-routes.js';
 
 type Request = FastifyRequest<{ Params: ResourceParams; Querystring: QueryValues }>;
 
-async function insightOf(store: ResourceStore, pair: OverviewPair, r: Resource): Promise<Resource | undefined> {
+/** The insight of `r`, as shown: closed while the zone it came from is offline (see `zone-liveness.ts`). */
+async function insightOf(
+  store: ResourceStore,
+  pair: OverviewPair,
+  r: Resource,
+  liveness: ZoneLiveness,
+): Promise<Resource | undefined> {
   const { mesh, name } = r.meta;
-  return store.get(mesh === undefined ? { type: pair.insight.name, name } : { type: pair.insight.name, mesh, name });
+  const insight = await store.get(
+    mesh === undefined ? { type: pair.insight.name, name } : { type: pair.insight.name, mesh, name },
+  );
+  if (insight === undefined) return undefined;
+  return { ...insight, spec: await liveness.insightOf(r, insight.spec) };
 }
 
 /** Registers the overview routes of every pair. */
@@ -44,7 +55,8 @@ export function registerOverviewRoutes(
         size: page.size,
         offset: page.offset,
       });
-      const insights = await Promise.all(result.items.map((r) => insightOf(store, pair, r)));
+      const liveness = zoneLiveness(store);
+      const insights = await Promise.all(result.items.map((r) => insightOf(store, pair, r, liveness)));
       return {
         total: result.total,
         items: result.items.map((r, i) => toOverview(pair, r, insights[i])),
@@ -56,7 +68,7 @@ export function registerOverviewRoutes(
       const key = keyFromParams(d, request.params);
       const r = await store.get(key);
       if (r === undefined) throw new StraitError('NotFound', `${formatKey(key)} not found`);
-      return toOverview(pair, r, await insightOf(store, pair, r));
+      return toOverview(pair, r, await insightOf(store, pair, r, zoneLiveness(store)));
     };
 
     const listConfig = { config: { strait: { errorTitle: 'Could not retrieve resources', adminOnly } } };

@@ -12,11 +12,13 @@ import { KDS_RESOURCE_TYPE_URL, KdsResourceSchema } from '@strait/proto/kds';
 import {
   builtinRegistry,
   createMemoryStore,
+  createTokenIssuer,
   encodeKdsResource,
   isStraitError,
   KDS_HEARTBEAT_TYPE_URL,
   kdsHashedName,
   type MappedResource,
+  type ProxyTokenClaims,
   silentLogger,
 } from '@strait/shared';
 import { createKdsServer } from './kds-server.js';
@@ -296,6 +298,56 @@ describe('KDS server', () => {
     await waitFor('the Mesh', () => messages.some((m) => m.typeUrl === 'Mesh'));
     await store.delete({ type: 'Zone', name: 'zone-1' });
     assert.equal((await ended).code, status.FAILED_PRECONDITION);
+  });
+
+  it('withholds a disabled zone’s ingresses from the other zones and sends them again once it is enabled', async () => {
+    const { store, address } = await server({ zones: ['zone-1', 'zone-2'] });
+    const ingress = kdsHashedName('', 'ingress-1', 'zone-2');
+    await store.create({
+      type: 'ZoneIngress',
+      name: ingress,
+      labels: { 'kuma.io/origin': 'zone', 'kuma.io/zone': 'zone-2', 'kuma.io/display-name': 'ingress-1' },
+      spec: { networking: { address: '10.0.0.2', port: 10001, advertisedAddress: '1.2.3.4', advertisedPort: 10001 } },
+      owner: { type: 'Zone', name: 'zone-2' },
+    });
+    const zoneStore = createMemoryStore();
+    const zone = connectTestZone(address, 'zone-1', zoneStore);
+    cleanups.push(() => zone.close());
+    const held = () => zoneStore.get({ type: 'ZoneIngress', name: ingress });
+    await waitFor('zone-2’s ingress in zone-1', held);
+
+    const setEnabled = (enabled: boolean) =>
+      store.update({ type: 'Zone', name: 'zone-2', labels: {}, spec: { enabled } });
+    await setEnabled(false);
+    await waitFor('zone-2’s ingress to leave zone-1', async () => (await held()) === undefined);
+    assert.ok(await store.get({ type: 'ZoneIngress', name: ingress }), 'the global keeps it');
+    await setEnabled(true);
+    await waitFor('zone-2’s ingress back in zone-1', held);
+  });
+
+  it('sends zones the public half of token signing keys only, which verifies the global’s tokens', async () => {
+    const { store, address } = await server({ zones: ['zone-1'] });
+    const globalTokens = createTokenIssuer<ProxyTokenClaims>({ store, kind: 'dataplane', logger: silentLogger() });
+    cleanups.push(() => globalTokens.close());
+    const token = await globalTokens.issue({ type: 'dataplane', mesh: 'default' }, { validForMs: 60_000 });
+    const zoneStore = createMemoryStore();
+    const zone = connectTestZone(address, 'zone-1', zoneStore);
+    cleanups.push(() => zone.close());
+    await waitFor('the public key in the zone', () =>
+      zoneStore.get({ type: 'GlobalSecret', name: 'dataplane-token-signing-public-key-1' }),
+    );
+    const names = (await zoneStore.list({ type: 'GlobalSecret' })).items.map((s) => s.meta.name);
+    assert.ok(
+      names.every((name) => !/-token-signing-key-/.test(name)),
+      `no private signing key in the zone: ${names.join(', ')}`,
+    );
+    const zoneTokens = createTokenIssuer<ProxyTokenClaims>({
+      store: zoneStore,
+      kind: 'dataplane',
+      logger: silentLogger(),
+    });
+    cleanups.push(() => zoneTokens.close());
+    assert.equal((await zoneTokens.verify(token)).mesh, 'default');
   });
 
   it('validates its options, listing every bad field', () => {

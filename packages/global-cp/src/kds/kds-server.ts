@@ -1,7 +1,8 @@
 /**
  * The global CP's KDS server: `strait.kds.v1.KdsService` on grpc-js. Zones dial in and open
- * two streams; on GlobalToZone the global runs a sender session (meshes, policies, secrets and
- * other zones' ingresses go down), on ZoneToGlobal a receiver session (the zone's dataplanes,
+ * two streams; on GlobalToZone the global runs a sender session (meshes, policies, secrets,
+ * token public keys and other enabled zones' ingresses go down), on ZoneToGlobal a receiver
+ * session (the zone's dataplanes,
  * ingresses, insights and policies come up, checked against the zone's authenticated identity
  * and stored owned by its Zone resource). A component: `start()` binds and serves, `stop()`
  * closes every stream and the server.
@@ -29,6 +30,7 @@ import {
   zoneDescriptor,
   zoneToGlobalReceiveFlow,
 } from '@strait/shared';
+import { createDisabledZones, isZoneEnabled } from '../zones/disabled-zones.js';
 import { type AcceptZoneContext, acceptZoneStream } from './accept-zone-stream.js';
 import {
   type KdsServerObserver,
@@ -77,6 +79,8 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
   const opts = resolveKdsServerOptions(options);
   const log = opts.logger.child({ component: 'kds-server' });
   const connections = createZoneConnections(opts.observer, log);
+  // What a disabled zone synced up is withheld from the other zones until it is enabled again.
+  const disabledZones = createDisabledZones(opts.store, log);
   let server: Server | undefined;
   let port: number | undefined;
   let stopping = false;
@@ -110,7 +114,12 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
       sync: opts.sync,
       log: streamLog,
       events: zoneEvents(opts.observer, zone, streamLog),
-      flow: globalToZoneSendFlow({ registry: opts.registry, zone, redistributedTypes: opts.redistributedTypes }),
+      flow: globalToZoneSendFlow({
+        registry: opts.registry,
+        zone,
+        redistributedTypes: opts.redistributedTypes,
+        withheldZones: disabledZones,
+      }),
       expectedNodeId: zone,
     });
     track(zone, 'global-to-zone', info, session);
@@ -137,6 +146,7 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
   async function shutdown(): Promise<void> {
     stopping = true;
     unsubscribe?.();
+    disabledZones.close();
     connections.closeAll(status.UNAVAILABLE, 'control plane is shutting down');
     const grpcServer = server;
     if (grpcServer === undefined) return;
@@ -166,6 +176,7 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
     needsLeadership: false,
     async start() {
       if (server !== undefined) throw new Error('KDS server already started');
+      await disabledZones.start();
       const cap = grpcMessageCapBytes(opts.sync);
       const grpcServer = new Server({
         'grpc.keepalive_time_ms': opts.keepaliveTimeMs,
@@ -189,7 +200,7 @@ export function createKdsServer(options: KdsServerOptions): KdsServer {
         if (event.key.type !== zoneDescriptor.name) return;
         if (event.op === 'delete') {
           connections.closeZone(event.key.name, status.FAILED_PRECONDITION, 'the Zone resource was deleted');
-        } else if ((event.resource.spec as { enabled?: boolean }).enabled === false) {
+        } else if (!isZoneEnabled(event.resource.spec)) {
           // A disabled zone is cut off now; `authenticate` refuses it until it is enabled again.
           connections.closeZone(event.key.name, status.PERMISSION_DENIED, 'the zone is disabled (enabled: false)');
         }

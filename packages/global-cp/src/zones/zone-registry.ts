@@ -1,4 +1,5 @@
 import { isStraitError, type Logger, type ResourceStore, StraitError } from '@strait/shared';
+import { isZoneEnabled } from './disabled-zones.js';
 
 /** Admits zones on KDS: creates the Zone resource on first connect, refuses disabled zones. */
 export interface ZoneRegistry {
@@ -11,7 +12,6 @@ export interface ZoneRegistry {
 /** Creates the zone registry of a global CP. */
 export function createZoneRegistry(store: ResourceStore, logger: Logger): ZoneRegistry {
   const log = logger.child({ component: 'zone-registry' });
-  const enabled = (spec: unknown): boolean => (spec as { enabled?: boolean }).enabled !== false;
   return {
     async admit(zone) {
       const existing = await store.get({ type: 'Zone', name: zone });
@@ -24,13 +24,13 @@ export function createZoneRegistry(store: ResourceStore, logger: Logger): ZoneRe
         }
         return;
       }
-      if (!enabled(existing.spec)) {
+      if (!isZoneEnabled(existing.spec)) {
         throw new StraitError('Forbidden', `zone "${zone}" is disabled (Zone ${zone} has enabled: false)`);
       }
     },
     async isEnabled(zone) {
       const z = await store.get({ type: 'Zone', name: zone });
-      return z !== undefined && enabled(z.spec);
+      return z !== undefined && isZoneEnabled(z.spec);
     },
   };
 }

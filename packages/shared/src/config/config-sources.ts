@@ -4,8 +4,11 @@
  * and the README table are all driven by this list.
  */
 
-/** How a raw string from the environment or a flag becomes a config value. */
-export type ValueKind = 'string' | 'integer' | 'boolean';
+/**
+ * How a raw string from the environment or a flag becomes a config value. `duration` is a Go
+ * duration (`500ms`, `2s`, `1m30s`) or a bare integer of milliseconds, stored as milliseconds.
+ */
+export type ValueKind = 'string' | 'integer' | 'boolean' | 'duration';
 
 /** One overridable setting. */
 export interface ConfigSource {
@@ -51,6 +54,20 @@ export const CONFIG_SOURCES: readonly ConfigSource[] = [
     flag: 'kds-port',
     kind: 'integer',
     description: 'KDS gRPC port (global)',
+  },
+  {
+    path: 'kds.heartbeatIntervalMs',
+    env: 'STRAIT_KDS_HEARTBEAT_INTERVAL',
+    flag: 'kds-heartbeat-interval',
+    kind: 'duration',
+    description: 'KDS heartbeat interval on each stream (both CPs), e.g. 10s',
+  },
+  {
+    path: 'kds.heartbeatTimeoutMs',
+    env: 'STRAIT_KDS_HEARTBEAT_TIMEOUT',
+    flag: 'kds-heartbeat-timeout',
+    kind: 'duration',
+    description: 'KDS silence after which a stream is closed as stalled (>= 2x the interval), e.g. 30s',
   },
   { path: 'xds.host', env: 'STRAIT_XDS_HOST', flag: 'xds-host', kind: 'string', description: 'xDS bind address' },
   { path: 'xds.port', env: 'STRAIT_XDS_PORT', flag: 'xds-port', kind: 'integer', description: 'xDS/ADS port (zone)' },

@@ -2,6 +2,8 @@ import { type Static, Type } from '@sinclair/typebox';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 const Host = Type.String({ minLength: 1 });
+/** Longest delay a Node timer takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Schema of a control plane's configuration (both roles; each role ignores what it does not serve). */
 export const CpConfigSchema = Type.Object(
@@ -23,7 +25,21 @@ export const CpConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     diagnostics: Type.Object({ host: Host, port: Port }, { additionalProperties: false }),
-    kds: Type.Object({ host: Host, port: Port }, { additionalProperties: false }),
+    kds: Type.Object(
+      {
+        host: Host,
+        port: Port,
+        /** Each side of each KDS stream sends a heartbeat this often (both CPs). */
+        heartbeatIntervalMs: Type.Integer({ minimum: 1, maximum: MAX_TIMER_MS }),
+        /**
+         * Nothing heard from the peer (or the peer not reading) for this long closes a KDS stream
+         * as stalled, and the zone dials again: a stall is noticed within timeout + interval.
+         * At least twice `heartbeatIntervalMs` (checked when loading).
+         */
+        heartbeatTimeoutMs: Type.Integer({ minimum: 2, maximum: MAX_TIMER_MS }),
+      },
+      { additionalProperties: false },
+    ),
     xds: Type.Object({ host: Host, port: Port }, { additionalProperties: false }),
     store: Type.Object(
       {
@@ -86,7 +102,7 @@ export function defaultCpConfig(role: CpRole): CpConfig {
     dataDir: `.strait/${role === 'global' ? 'global-cp' : 'zone-cp'}`,
     api: { host: '0.0.0.0', port: 5681, localhostIsAdmin: true, maxBodyBytes: 4 * 1024 * 1024 },
     diagnostics: { host: '0.0.0.0', port: 5680 },
-    kds: { host: '0.0.0.0', port: 5685 },
+    kds: { host: '0.0.0.0', port: 5685, heartbeatIntervalMs: 10_000, heartbeatTimeoutMs: 30_000 },
     xds: { host: '0.0.0.0', port: 5678 },
     store: { type: 'sqlite' },
     zone: { name: 'zone-1' },

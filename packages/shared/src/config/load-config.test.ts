@@ -64,4 +64,35 @@ describe('loadCpConfig', () => {
     assert.equal(c.global.tlsSkipVerify, true);
     assert.equal(c.api.localhostIsAdmin, false);
   });
+  it('reads KDS heartbeat durations (default 10s/30s) and checks the timeout against the interval', () => {
+    const defaults = loadCpConfig({ role: 'global', env: {} });
+    assert.equal(defaults.kds.heartbeatIntervalMs, 10_000);
+    assert.equal(defaults.kds.heartbeatTimeoutMs, 30_000);
+    const c = loadCpConfig({
+      role: 'zone',
+      env: { STRAIT_KDS_HEARTBEAT_INTERVAL: '500ms' },
+      flags: { 'kds-heartbeat-timeout': '1500' },
+    });
+    assert.equal(c.kds.heartbeatIntervalMs, 500);
+    assert.equal(c.kds.heartbeatTimeoutMs, 1_500);
+    assert.throws(
+      () => loadCpConfig({ role: 'zone', env: { STRAIT_KDS_HEARTBEAT_INTERVAL: 'soon' } }),
+      (err: unknown) =>
+        err instanceof StraitError &&
+        err.violations.some(
+          (v) => v.field === 'kds.heartbeatIntervalMs' && v.reason.includes('STRAIT_KDS_HEARTBEAT_INTERVAL'),
+        ),
+    );
+    assert.throws(
+      () =>
+        loadCpConfig({
+          role: 'global',
+          env: { STRAIT_KDS_HEARTBEAT_INTERVAL: '2s', STRAIT_KDS_HEARTBEAT_TIMEOUT: '3s' },
+        }),
+      (err: unknown) =>
+        err instanceof StraitError &&
+        err.code === 'Invalid' &&
+        err.violations.some((v) => v.field === 'kds.heartbeatTimeoutMs'),
+    );
+  });
 });

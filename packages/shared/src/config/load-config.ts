@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { invalid, StraitError, type Violation } from '../errors/strait-error.js';
 import { validateAgainstSchema } from '../model/validate-spec.js';
+import { parseDuration } from '../resources/common/duration.js';
 import { CONFIG_SOURCES, type ConfigSource } from './config-sources.js';
 import { type CpConfig, CpConfigSchema, type CpRole, defaultCpConfig } from './cp-config.js';
 
@@ -59,6 +60,17 @@ function convert(source: ConfigSource, raw: string | boolean, origin: string): u
       if (['false', '0', 'no'].includes(v)) return false;
       throw invalid([{ field: source.path, reason: `${origin}="${raw}" is not a boolean` }], 'configuration');
     }
+    case 'duration': {
+      const text = raw.trim();
+      const ms = /^\d+$/.test(text) ? Number.parseInt(text, 10) : parseDuration(text);
+      if (ms === undefined || !Number.isInteger(ms) || ms < 0) {
+        throw invalid(
+          [{ field: source.path, reason: `${origin}="${raw}" is not a duration (e.g. 500ms, 10s, 1m)` }],
+          'configuration',
+        );
+      }
+      return ms;
+    }
     default:
       return raw;
   }
@@ -114,9 +126,22 @@ export function loadCpConfig(options: LoadConfigOptions): CpConfig {
     const src = CONFIG_SOURCES.find((s) => s.path === v.field);
     return src === undefined ? v : { field: v.field, reason: `${v.reason} (${src.env} / --${src.flag})` };
   });
+  if (violations.length === 0) violations.push(...crossFieldViolations(config as unknown as CpConfig));
   if (violations.length > 0) throw invalid(violations, 'configuration');
   const typed = config as unknown as CpConfig;
   const dataDir = resolve(typed.dataDir);
   const store = { ...typed.store, path: resolve(typed.store.path ?? `${dataDir}/strait.db`) };
   return deepFreeze({ ...typed, dataDir, store });
+}
+
+/** Rules the schema cannot say: relations between settings. */
+function crossFieldViolations(config: CpConfig): Violation[] {
+  const { heartbeatIntervalMs, heartbeatTimeoutMs } = config.kds;
+  if (heartbeatTimeoutMs >= 2 * heartbeatIntervalMs) return [];
+  return [
+    {
+      field: 'kds.heartbeatTimeoutMs',
+      reason: `must be at least twice kds.heartbeatIntervalMs (${heartbeatIntervalMs} ms) (STRAIT_KDS_HEARTBEAT_TIMEOUT / --kds-heartbeat-timeout)`,
+    },
+  ];
 }

@@ -1,17 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { processMetrics } from './process-metrics.js';
 
 /** Options of {@link createDiagnosticsServer}. */
 export interface DiagnosticsOptions {
   readonly host: string;
   readonly port: number;
-  /** Metrics registry whose content `/metrics` serves; default a fresh one with process metrics. */
+  /**
+   * Metrics registry whose content `/metrics` serves (followed by {@link processMetrics});
+   * default a fresh one with Node's process metrics.
+   */
   readonly metrics?: Registry;
 }
 
 /** `/ready`, `/healthy` and `/metrics` of one process. */
 export interface DiagnosticsServer {
+  /** The server's own registry (components of the process count in {@link processMetrics}). */
   readonly metrics: Registry;
   /** From now on `/ready` answers 200. */
   setReady(ready: boolean): void;
@@ -35,8 +40,8 @@ export function createDiagnosticsServer(options: DiagnosticsOptions): Diagnostic
     } else if (path === '/ready') {
       res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
     } else if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      Promise.all([registry.metrics(), processMetrics.metrics()]).then(
+        (texts) => res.writeHead(200, { 'content-type': registry.contentType }).end(texts.join('\n')),
         (err: Error) => res.writeHead(500).end(err.message),
       );
     } else {

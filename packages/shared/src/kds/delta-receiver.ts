@@ -28,9 +28,11 @@ import type { Logger } from '../logging/logger.js';
 import type { ResourceDescriptor } from '../model/descriptor.js';
 import type { ResourceRegistry } from '../model/registry.js';
 import { formatKey, keyOf, type Resource, type ResourceInput } from '../model/resource.js';
+import { DISPLAY_NAME_LABEL } from '../policies/policy-spec.js';
 import type { ResourceStore } from '../store/store.js';
 import { decodeKdsResource, versionOfInput } from './kds-envelope.js';
 import type { KdsReceiveFlow } from './kds-flow.js';
+import { countKdsReceived } from './kds-metrics.js';
 import { kdsWireName, keyOfWireName } from './kds-names.js';
 import { emitKdsEvent, type KdsSyncEvents } from './kds-sync-events.js';
 import type { ResolvedKdsSyncOptions } from './kds-sync-options.js';
@@ -205,6 +207,16 @@ export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceive
         // Already gone (e.g. cascaded from its Mesh): the goal is reached.
         if (!isStraitError(err, 'NotFound')) throw err;
       }
+      // One line per delete, so that a spurious one can be found afterwards (and tests can).
+      log.info(
+        {
+          type: resource.type,
+          mesh: resource.meta.mesh,
+          name: resource.meta.name,
+          displayName: resource.meta.labels[DISPLAY_NAME_LABEL],
+        },
+        'KDS deleted a resource the peer removed',
+      );
       written += 1;
     }
     return written;
@@ -225,6 +237,7 @@ export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceive
         names,
       );
     }
+    countKdsReceived(flow.direction, type, response.resources.length, response.removedResources.length);
     const bytes = approximateBytes(response);
     if (bytes > sync.maxMessageBytes) {
       return nack(

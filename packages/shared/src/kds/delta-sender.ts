@@ -27,6 +27,7 @@ import { formatKey, keyOf } from '../model/resource.js';
 import type { ChangeEvent, ResourceStore } from '../store/store.js';
 import { encodeKdsResource } from './kds-envelope.js';
 import type { KdsSendFlow, MappedResource } from './kds-flow.js';
+import { countKdsSent } from './kds-metrics.js';
 import { emitKdsEvent, type KdsSyncEvents } from './kds-sync-events.js';
 import type { ResolvedKdsSyncOptions } from './kds-sync-options.js';
 import { buildChunk } from './response-chunk.js';
@@ -80,6 +81,9 @@ export function createDeltaSender(options: DeltaSenderOptions): DeltaSender {
   let pumpTimer: NodeJS.Timeout | undefined;
   let pumpAt = Number.POSITIVE_INFINITY;
   let retryTimer: NodeJS.Timeout | undefined;
+  /** The latest listing started per type: an older one still running gives way to it. */
+  const loads = new Map<SenderTypeState, number>();
+  let loadSeq = 0;
 
   const unsubscribe = store.subscribe((event) => {
     const state = states.get(event.key.type);
@@ -139,11 +143,14 @@ export function createDeltaSender(options: DeltaSenderOptions): DeltaSender {
   async function load(state: SenderTypeState): Promise<void> {
     const type = state.descriptor.name;
     const listed = new Map<string, number>();
+    loadSeq += 1;
+    const seq = loadSeq;
+    loads.set(state, seq);
     let before: number;
     try {
       before = await store.revision();
       const { items } = await store.list({ type });
-      if (closed || !state.subscribed) return;
+      if (closed || !state.subscribed || loads.get(state) !== seq) return;
       for (const resource of items) {
         const storeKey = formatKey(keyOf(resource));
         listed.set(storeKey, resource.meta.version);
@@ -168,6 +175,25 @@ export function createDeltaSender(options: DeltaSenderOptions): DeltaSender {
     for (const name of state.acked.keys()) recheck(state, name);
     schedule(0);
   }
+
+  /**
+   * The flow's selection changed (`flow.watch`): every subscribed type is listed again, as on
+   * subscription. What the receiver holds is kept, so only the difference goes out: resources
+   * now withheld are removed, resources now selected are sent, the rest is unchanged.
+   */
+  function reselect(): void {
+    if (closed) return;
+    for (const state of ordered) {
+      if (!state.subscribed) continue;
+      state.loaded = false;
+      state.buffered = [];
+      state.desired.clear();
+      state.wireNameOf.clear();
+      state.pending.clear();
+      void load(state);
+    }
+  }
+  const unwatch = flow.watch?.(reselect);
 
   /** Runs the pump after `delayMs` (or sooner, if already scheduled sooner). */
   function schedule(delayMs: number): void {
@@ -201,6 +227,7 @@ export function createDeltaSender(options: DeltaSenderOptions): DeltaSender {
         { type: state.descriptor.name, nonce, resources: chunk.resources, removed: chunk.removed },
         'KDS response sent',
       );
+      countKdsSent(flow.direction, state.descriptor.name, chunk.resources, chunk.removed);
       emitKdsEvent(events, log, 'onSent', state.descriptor.name, {
         nonce,
         resources: chunk.resources,
@@ -298,6 +325,7 @@ export function createDeltaSender(options: DeltaSenderOptions): DeltaSender {
       if (closed) return;
       closed = true;
       unsubscribe();
+      unwatch?.();
       if (pumpTimer !== undefined) clearTimeout(pumpTimer);
       if (retryTimer !== undefined) clearTimeout(retryTimer);
       for (const state of ordered) resetSenderTypeState(state);

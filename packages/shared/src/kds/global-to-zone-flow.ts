@@ -13,13 +13,25 @@
  *   so policies of the same name in different meshes (or zones) never collide in a zone;
  *   other types (Mesh, Secret, GlobalSecret, relayed ZoneIngresses, …) keep their name — zones
  *   reference secrets and meshes by name.
+ *
+ * Withheld: what originated in a disabled zone (`withheldZones`), until it is enabled again;
+ * and private token signing keys, which go down as their public keys (`publicTokenMaterial`):
+ * a zone verifies the global's tokens but cannot issue them. A zone refuses a private signing
+ * key from the global, so neither end alone can put one in a zone's store.
  */
 
 import type { ResourceRegistry } from '../model/registry.js';
 import type { Resource, ResourceInput } from '../model/resource.js';
 import { DISPLAY_NAME_LABEL, ORIGIN_LABEL } from '../policies/policy-spec.js';
 import { ZONE_TAG } from '../resources/common/tags.js';
-import { type KdsReceiveFlow, type KdsSendFlow, type MappedResource, mappedResource } from './kds-flow.js';
+import { isPrivateTokenMaterial, publicTokenMaterial } from '../tokens/public-token-material.js';
+import {
+  type KdsReceiveFlow,
+  type KdsSendFlow,
+  type MappedResource,
+  mappedResource,
+  type ZoneSet,
+} from './kds-flow.js';
 import { kdsHashedName } from './kds-hashed-name.js';
 import { ORIGIN_GLOBAL, ORIGIN_ZONE } from './kds-names.js';
 import { DEFAULT_REDISTRIBUTED_TYPES, globalToZoneTypes, isRedistributedOnly } from './kds-types.js';
@@ -33,9 +45,22 @@ export interface GlobalToZoneFlowOptions {
   readonly redistributedTypes?: readonly string[];
 }
 
+/** Options of the global's sending side. */
+export interface GlobalToZoneSendFlowOptions extends GlobalToZoneFlowOptions {
+  /**
+   * Zones whose resources are withheld from the other zones (the disabled ones); followed, so
+   * a zone's copies are removed from the others when it is disabled and sent again when it is
+   * enabled. Default: none.
+   */
+  readonly withheldZones?: ZoneSet;
+}
+
+const NO_ZONES: ZoneSet = Object.freeze({ has: () => false, subscribe: () => () => {} });
+
 /** The global's side: what it sends `zone`. */
-export function globalToZoneSendFlow(options: GlobalToZoneFlowOptions): KdsSendFlow {
+export function globalToZoneSendFlow(options: GlobalToZoneSendFlowOptions): KdsSendFlow {
   const { registry, zone } = options;
+  const withheld = options.withheldZones ?? NO_ZONES;
   const types = globalToZoneTypes(registry, options.redistributedTypes ?? DEFAULT_REDISTRIBUTED_TYPES);
   const byName = new Map(types.map((d) => [d.name, d]));
   return Object.freeze({
@@ -46,12 +71,16 @@ export function globalToZoneSendFlow(options: GlobalToZoneFlowOptions): KdsSendF
       if (descriptor === undefined) return false;
       const origin = resource.meta.labels[ZONE_TAG];
       if (origin === zone) return false;
+      if (origin !== undefined && withheld.has(origin)) return false;
+      if (publicTokenMaterial(resource) === undefined) return false;
       // A relayed type only ever flows down as another zone's copy.
       return (
         !isRedistributedOnly(descriptor) || (origin !== undefined && resource.meta.labels[ORIGIN_LABEL] === ORIGIN_ZONE)
       );
     },
-    map(resource: Resource): MappedResource {
+    map(stored: Resource): MappedResource {
+      // `select` said yes, so the public form exists.
+      const resource = publicTokenMaterial(stored) ?? stored;
       const descriptor = registry.require(resource.type);
       const displayName = resource.meta.labels[DISPLAY_NAME_LABEL] ?? resource.meta.name;
       const originZone = resource.meta.labels[ZONE_TAG];
@@ -64,6 +93,7 @@ export function globalToZoneSendFlow(options: GlobalToZoneFlowOptions): KdsSendF
         [DISPLAY_NAME_LABEL]: displayName,
       });
     },
+    watch: (onChange: () => void) => withheld.subscribe(onChange),
   });
 }
 
@@ -92,6 +122,9 @@ export function globalToZoneReceiveFlow(options: GlobalToZoneFlowOptions): KdsRe
       }
       if (isRedistributedOnly(registry.require(input.type)) && labels[ZONE_TAG] === undefined) {
         reasons.push(`${input.type} reaches a zone only as another zone's copy and must carry label ${ZONE_TAG}`);
+      }
+      if (isPrivateTokenMaterial(input.type, input.name)) {
+        reasons.push('is a private token signing key; a zone takes only public keys from the global');
       }
       return reasons;
     },

@@ -17,6 +17,7 @@ export { createDeltaReceiver, type DeltaReceiver, type DeltaReceiverOptions } fr
 export { createDeltaSender, type DeltaSender, type DeltaSenderOptions } from './delta-sender.js';
 export {
   type GlobalToZoneFlowOptions,
+  type GlobalToZoneSendFlowOptions,
   globalToZoneReceiveFlow,
   globalToZoneSendFlow,
 } from './global-to-zone-flow.js';
@@ -27,6 +28,7 @@ export {
   type KdsSendFlow,
   type MappedResource,
   mappedResource,
+  type ZoneSet,
 } from './kds-flow.js';
 export { kdsHashedName } from './kds-hashed-name.js';
 export { KDS_AUTHORIZATION_HEADER, KDS_INSTANCE_HEADER, KDS_VERSION_HEADER } from './kds-metadata.js';

@@ -33,6 +33,23 @@ export interface KdsSendFlow {
   select(resource: Resource): boolean;
   /** The resource renamed and relabelled as the peer stores it. */
   map(resource: Resource): MappedResource;
+  /**
+   * Follows what `select` and `map` depend on besides the resource itself (e.g. which zones are
+   * disabled): `onChange` is called after it changed, and the sender then evaluates its whole
+   * store again, sending only the difference. Returns the function that stops following.
+   * Absent when the flow depends on the resource alone.
+   */
+  watch?(onChange: () => void): () => void;
+}
+
+/**
+ * A set of zones, kept current, that a flow consults (the global's disabled zones, whose
+ * resources it withholds from the other zones).
+ */
+export interface ZoneSet {
+  has(zone: string): boolean;
+  /** Calls `listener` after the set changed; returns the function that unsubscribes it. */
+  subscribe(listener: () => void): () => void;
 }
 
 /** The receiving half of a direction, for one peer. */

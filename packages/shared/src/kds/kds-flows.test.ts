@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Resource, ResourceInput } from '../model/resource.js';
 import { builtinRegistry } from '../resources/index.js';
@@ -92,6 +93,68 @@ describe('global → zone flow', () => {
     assert.equal(receive.holds(policy({ 'kuma.io/origin': 'global' })), true);
     assert.equal(receive.holds(policy()), false, 'a zone-local policy is never replaced or deleted');
     assert.equal(receive.holds(stored({ type: 'Mesh', name: 'default', spec: {} })), true, 'the global owns meshes');
+  });
+});
+
+describe('global → zone flow: what is withheld', () => {
+  it('withholds what a disabled zone synced up, and says when that changes', () => {
+    const disabled = new Set<string>();
+    const listeners = new Set<() => void>();
+    const send = globalToZoneSendFlow({
+      registry,
+      zone: 'zone-1',
+      withheldZones: {
+        has: (zone) => disabled.has(zone),
+        subscribe(listener) {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+    });
+    const fromZone2 = ingress({ 'kuma.io/origin': 'zone', 'kuma.io/zone': 'zone-2' });
+    const zone2Policy = policy({ 'kuma.io/origin': 'zone', 'kuma.io/zone': 'zone-2' });
+    let changes = 0;
+    const unwatch = send.watch?.(() => {
+      changes += 1;
+    });
+    assert.equal(send.select(fromZone2), true);
+    disabled.add('zone-2');
+    for (const listener of listeners) listener();
+    assert.equal(changes, 1);
+    assert.equal(send.select(fromZone2), false, 'a disabled zone’s ingress is withheld');
+    assert.equal(send.select(zone2Policy), false, 'and so is every other resource it synced up');
+    assert.equal(send.select(policy()), true, 'the global’s own resources still go down');
+    unwatch?.();
+    assert.equal(listeners.size, 0);
+  });
+
+  it('sends a token signing key as its public key only; the zone refuses a private one', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const key = stored({
+      type: 'GlobalSecret',
+      name: 'dataplane-token-signing-key-3',
+      spec: { data: Buffer.from(pem).toString('base64') },
+    });
+    const send = globalToZoneSendFlow({ registry, zone: 'zone-1' });
+    assert.equal(send.select(key), true);
+    const mapped = send.map(key);
+    assert.equal(mapped.name, 'dataplane-token-signing-public-key-3');
+    const data = Buffer.from((mapped.spec as { data: string }).data, 'base64').toString('utf8');
+    assert.match(data, /^-----BEGIN PUBLIC KEY-----/);
+    assert.doesNotMatch(data, /PRIVATE/);
+    const unreadable = stored({ type: 'GlobalSecret', name: 'user-token-signing-key-1', spec: { data: 'eA==' } });
+    assert.equal(send.select(unreadable), false, 'never sent as it is');
+
+    const receive = globalToZoneReceiveFlow({ registry, zone: 'zone-1' });
+    const incoming = (name: string): ResourceInput => ({
+      type: 'GlobalSecret',
+      name,
+      labels: { 'kuma.io/origin': 'global' },
+      spec: { data: 'eA==' },
+    });
+    assert.deepEqual(receive.check(incoming('dataplane-token-signing-public-key-3')), []);
+    assert.match(receive.check(incoming('dataplane-token-signing-key-3')).join(), /private token signing key/);
   });
 });
 

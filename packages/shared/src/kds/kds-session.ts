@@ -24,7 +24,8 @@ import type { ResourceRegistry } from '../model/registry.js';
 import type { ResourceStore } from '../store/store.js';
 import { createDeltaReceiver } from './delta-receiver.js';
 import { createDeltaSender } from './delta-sender.js';
-import type { KdsReceiveFlow, KdsSendFlow } from './kds-flow.js';
+import type { KdsFlowDirection, KdsReceiveFlow, KdsSendFlow } from './kds-flow.js';
+import { countKdsStall } from './kds-metrics.js';
 import type { KdsStreamEnd, KdsStreamPort } from './kds-stream-port.js';
 import { emitKdsEvent, type KdsSyncEvents } from './kds-sync-events.js';
 import type { ResolvedKdsSyncOptions } from './kds-sync-options.js';
@@ -66,6 +67,7 @@ export interface KdsSession {
 function startCore<In, Out>(
   port: KdsStreamPort<In, Out>,
   options: KdsSessionOptions,
+  direction: KdsFlowDirection,
   heartbeat: () => Out,
   onDrain: () => void,
   onClose: () => void,
@@ -90,6 +92,7 @@ function startCore<In, Out>(
     blockedSinceMs: () => blockedSinceMs,
     onStall: (reason) => {
       log.warn({ reason }, 'KDS stream stalled; closing it');
+      countKdsStall(direction);
       port.close(status.UNAVAILABLE, `KDS stream stalled: ${reason}`);
     },
   });
@@ -119,6 +122,7 @@ export function startSenderSession(
   const core = startCore(
     port,
     options,
+    options.flow.direction,
     () =>
       create(DeltaDiscoveryResponseSchema, {
         typeUrl: KDS_HEARTBEAT_TYPE_URL,
@@ -167,6 +171,7 @@ export function startReceiverSession(
   const core = startCore(
     port,
     options,
+    options.flow.direction,
     () => create(DeltaDiscoveryRequestSchema, { typeUrl: KDS_HEARTBEAT_TYPE_URL }),
     () => {},
     () => receiver?.close(),

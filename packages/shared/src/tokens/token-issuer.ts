@@ -4,7 +4,7 @@ import { invalid, isStraitError, StraitError } from '../errors/strait-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { ResourceStore } from '../store/store.js';
 import { decodeRevocations, encodeRevocations, revocationsName } from './revocation-list.js';
-import { generateSigningKeyPem, type SigningKey, signingKeyName } from './signing-key.js';
+import { generateSigningKeyPem, type SigningKey, signingKeyName, type VerificationKey } from './signing-key.js';
 import { createTokenMaterialCache, GLOBAL_SECRET_TYPE } from './token-material-cache.js';
 
 /** Options of {@link createTokenIssuer}. */
@@ -161,17 +161,9 @@ export function createTokenIssuer<C extends object = Record<string, unknown>>(
       }
       await cache.ready();
       const serial = typeof kid === 'string' && /^[1-9][0-9]{0,8}$/.test(kid) ? Number(kid) : undefined;
-      const key = serial === undefined ? undefined : cache.key(serial);
-      if (key === undefined) throw unauthenticated('unknown signing key');
-      let payload: Record<string, unknown>;
-      try {
-        ({ payload } = await jwtVerify(token, key.publicKey, {
-          algorithms: [key.alg],
-          currentDate: new Date(nowMs()),
-        }));
-      } catch (err) {
-        throw unauthenticated(verifyFailureReason(err));
-      }
+      const keys = serial === undefined ? [] : cache.verificationKeys(serial);
+      if (keys.length === 0) throw unauthenticated('unknown signing key');
+      const payload = await verifiedPayload(token, keys, new Date(nowMs()), unauthenticated);
       if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
         throw unauthenticated('missing jti, iat or exp');
       }
@@ -199,6 +191,30 @@ export function createTokenIssuer<C extends object = Record<string, unknown>>(
       cache.close();
     },
   });
+}
+
+/**
+ * The payload of `token` checked against each candidate key in turn (an own key and the
+ * global's public key may share a serial): the first whose signature matches decides.
+ */
+async function verifiedPayload(
+  token: string,
+  keys: readonly VerificationKey[],
+  currentDate: Date,
+  unauthenticated: (reason: string) => StraitError,
+): Promise<Record<string, unknown>> {
+  let reason = 'invalid signature';
+  for (const key of keys) {
+    try {
+      return (await jwtVerify(token, key.publicKey, { algorithms: [key.alg], currentDate })).payload;
+    } catch (err) {
+      reason = verifyFailureReason(err);
+      // Signed by this key but not acceptable (expired, bad claims): no other key changes that.
+      if (!(err instanceof joseErrors.JWSSignatureVerificationFailed) && !(err instanceof joseErrors.JOSEAlgNotAllowed))
+        break;
+    }
+  }
+  throw unauthenticated(reason);
 }
 
 function verifyFailureReason(err: unknown): string {

@@ -2,7 +2,16 @@ import type { Logger } from '../logging/logger.js';
 import type { Resource } from '../model/resource.js';
 import type { ResourceStore } from '../store/store.js';
 import { decodeRevocations, revocationsName } from './revocation-list.js';
-import { importSigningKey, type SigningKey, signingKeyName, signingKeySerial } from './signing-key.js';
+import {
+  importSigningKey,
+  importVerificationKey,
+  type SigningKey,
+  signingKeyName,
+  signingKeySerial,
+  signingPublicKeyName,
+  signingPublicKeySerial,
+  type VerificationKey,
+} from './signing-key.js';
 
 /** The GlobalSecret type that holds signing keys and revocation lists. */
 export const GLOBAL_SECRET_TYPE = 'GlobalSecret';
@@ -10,17 +19,30 @@ export const GLOBAL_SECRET_TYPE = 'GlobalSecret';
 /** What the cache knows about one GlobalSecret: its parsed value, or that it is gone. */
 interface Entry {
   readonly version: number;
+  /** An own signing key (`<kind>-token-signing-key-N`): signs and verifies. */
   readonly key?: SigningKey;
+  /** A public key another CP signs with (`<kind>-token-signing-public-key-N`): verifies only. */
+  readonly publicKey?: VerificationKey;
   readonly revoked?: ReadonlySet<string>;
 }
 
-/** In-memory view of a token kind's signing keys and revocations, kept current by store events. */
+/**
+ * In-memory view of a token kind's signing keys and revocations, kept current by store events.
+ *
+ * Two kinds of keys: the CP's own signing keys (private, `<kind>-token-signing-key-N`), and the
+ * public keys of the global CP's signing keys, which a zone receives over KDS
+ * (`<kind>-token-signing-public-key-N`). A zone therefore verifies both the tokens it issued and
+ * those the global issued, and signs only with its own keys. The two key sets are numbered
+ * independently, so a `kid` may name one key of each: both are candidates.
+ */
 export interface TokenMaterialCache {
   /** Resolves once the initial load from the store is done; later calls resolve at once. */
   ready(): Promise<void>;
-  /** The key with this serial, if present. */
+  /** The own signing key with this serial, if present. */
   key(serial: number): SigningKey | undefined;
-  /** The key with the highest serial (the one that signs), if any. */
+  /** Keys that may have signed a token whose `kid` is `serial`: the own key first, then the public one. */
+  verificationKeys(serial: number): readonly VerificationKey[];
+  /** The own key with the highest serial (the one that signs), if any. */
   latestKey(): SigningKey | undefined;
   isRevoked(jti: string): boolean;
   /** Applies a resource this process just wrote, without waiting for its change event. */
@@ -62,10 +84,13 @@ export function createTokenMaterialCache(store: ResourceStore, kind: string, log
     const version = r.meta.version;
     if (r.meta.name === revocations) return { version, revoked: decodeRevocations(data) };
     const serial = signingKeySerial(kind, r.meta.name);
-    if (serial === undefined) return undefined;
+    const publicSerial = signingPublicKeySerial(kind, r.meta.name);
+    if (serial === undefined && publicSerial === undefined) return undefined;
     try {
       if (typeof data !== 'string') throw new Error('data is not a string');
-      return { version, key: await importSigningKey(serial, Buffer.from(data, 'base64').toString('utf8')) };
+      const pem = Buffer.from(data, 'base64').toString('utf8');
+      if (serial !== undefined) return { version, key: await importSigningKey(serial, pem) };
+      return { version, publicKey: await importVerificationKey(publicSerial as number, pem) };
     } catch (err) {
       // Never log the key material itself: name and reason only.
       logger.warn({ secret: r.meta.name, reason: (err as Error).message }, 'ignoring unreadable token signing key');
@@ -107,6 +132,11 @@ export function createTokenMaterialCache(store: ResourceStore, kind: string, log
       return loading;
     },
     key: (serial: number) => entries.get(signingKeyName(kind, serial))?.key,
+    verificationKeys(serial: number): readonly VerificationKey[] {
+      const own = entries.get(signingKeyName(kind, serial))?.key;
+      const peer = entries.get(signingPublicKeyName(kind, serial))?.publicKey;
+      return [own, peer].filter((k): k is VerificationKey => k !== undefined);
+    },
     latestKey: () => latest,
     isRevoked: (jti: string) => revoked.has(jti),
     apply,

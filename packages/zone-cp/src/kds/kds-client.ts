@@ -8,6 +8,10 @@
  * keeps everything it holds (it serves the last known config); on reconnect the subscriptions
  * name what it holds, so only the difference travels.
  *
+ * Each attempt dials a fresh channel (a new TCP + TLS connection). A stall is usually the
+ * connection's fault (a middlebox that stopped forwarding one way), and HTTP/2 would keep such a
+ * connection for keepalive time + timeout: new streams on it would stall again, and again.
+ *
  * The channel sends gzip (`grpc.default_compression_algorithm`); grpc-js servers do not compress
  * their replies.
  */
@@ -74,7 +78,6 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
   const opts = resolveKdsClientOptions(options);
   const log = opts.logger.child({ component: 'kds-client', zone: opts.zone });
   const stopping = new AbortController();
-  let client: GrpcServiceClient<typeof KdsService> | undefined;
   let loop: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
   let connected = false;
@@ -159,10 +162,35 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
     return { end, accepted };
   }
 
-  async function run(grpc: GrpcServiceClient<typeof KdsService>): Promise<void> {
+  /** A new channel to the global: nothing shared with the connection of the previous attempt. */
+  function dial(): GrpcServiceClient<typeof KdsService> {
+    const cap = grpcMessageCapBytes(opts.sync);
+    return createServiceClient(KdsService, opts.target, opts.credentials, {
+      'grpc.keepalive_time_ms': opts.keepaliveTimeMs,
+      'grpc.keepalive_timeout_ms': opts.keepaliveTimeoutMs,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.default_compression_algorithm': compressionAlgorithms.gzip,
+      'grpc.max_receive_message_length': cap,
+      'grpc.max_send_message_length': cap,
+      'grpc.initial_reconnect_backoff_ms': opts.reconnectBackoffMs,
+      'grpc.max_reconnect_backoff_ms': opts.maxReconnectBackoffMs,
+      'grpc.enable_channelz': 0,
+      // grpc-js shares subchannels (connections) between channels with equal options unless told not to.
+      'grpc.use_local_subchannel_pool': 1,
+    });
+  }
+
+  async function run(): Promise<void> {
     let failures = 0;
     while (!stopping.signal.aborted) {
-      const { end, accepted } = await connectOnce(grpc);
+      const grpc = dial();
+      let result: ConnectionResult;
+      try {
+        result = await connectOnce(grpc);
+      } finally {
+        grpc.close();
+      }
+      const { end, accepted } = result;
       if (stopping.signal.aborted) return;
       if (accepted) failures = 0;
       const reconnectInMs = reconnectDelayMs(failures, opts.reconnectBackoffMs, opts.maxReconnectBackoffMs);
@@ -181,29 +209,16 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
     // Writes the global's copies into the zone store; one zone CP replica talks to the global.
     needsLeadership: true,
     async start(signal) {
-      if (client !== undefined) throw new Error('KDS client already started');
-      const cap = grpcMessageCapBytes(opts.sync);
-      client = createServiceClient(KdsService, opts.target, opts.credentials, {
-        'grpc.keepalive_time_ms': opts.keepaliveTimeMs,
-        'grpc.keepalive_timeout_ms': opts.keepaliveTimeoutMs,
-        'grpc.keepalive_permit_without_calls': 1,
-        'grpc.default_compression_algorithm': compressionAlgorithms.gzip,
-        'grpc.max_receive_message_length': cap,
-        'grpc.max_send_message_length': cap,
-        'grpc.initial_reconnect_backoff_ms': opts.reconnectBackoffMs,
-        'grpc.max_reconnect_backoff_ms': opts.maxReconnectBackoffMs,
-        'grpc.enable_channelz': 0,
-      });
+      if (loop !== undefined) throw new Error('KDS client already started');
       signal?.addEventListener('abort', () => void component.stop(), { once: true });
       log.info({ target: opts.target }, 'KDS client dialing the global');
-      loop = run(client).catch((err: unknown) => log.error({ err }, 'KDS client loop failed'));
+      loop = run().catch((err: unknown) => log.error({ err }, 'KDS client loop failed'));
     },
     stop() {
       // Idempotent: later callers wait for the same shutdown.
       stopped ??= (async () => {
         stopping.abort();
         await loop;
-        client?.close();
         log.info('KDS client stopped');
       })();
       return stopped;
