@@ -1,18 +1,14 @@
 /**
- * A real `strait zone-cp run` child process for a benchmark: free loopback ports, its own data
- * directory, output straight into a log file (no pipe for the bench process to drain, so the
- * client side stays light), and the ready line awaited by reading that file.
+ * A real `strait zone-cp run` child process for a benchmark (standalone: no global), on free
+ * loopback ports; see `cp-process.ts` for how it is run and stopped.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type CpProcess, startCpProcess } from './cp-process.js';
 import { freePort } from './free-port.js';
-import { waitFor } from './wait-for.js';
 
-/** The `strait` launcher (runs the CLI from source through tsx). */
-const STRAIT_BIN = fileURLToPath(new URL('../../../packages/cli/bin/strait.mjs', import.meta.url));
+export type { StopOutcome } from './cp-process.js';
 
 /** Options of {@link startZoneCpProcess}. */
 export interface ZoneCpProcessOptions {
@@ -30,16 +26,8 @@ export interface ZoneCpProcessOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** How a stop went. */
-export interface StopOutcome {
-  readonly ms: number;
-  /** SIGKILL was needed: the CP did not exit within the grace period. */
-  readonly killed: boolean;
-}
-
 /** A running zone CP. */
-export interface ZoneCpProcess {
-  readonly pid: number;
+export interface ZoneCpProcess extends CpProcess {
   readonly apiUrl: string;
   /** Diagnostics (`/ready`, `/metrics`). */
   readonly diagnosticsUrl: string;
@@ -47,115 +35,21 @@ export interface ZoneCpProcess {
   readonly xdsAddress: string;
   /** PEM of the CA the CP generated for its xDS certificate. */
   readonly caPem: string;
-  readonly logFile: string;
-  /** The last `lines` lines of its log. */
-  logTail(lines?: number): string;
-  /**
-   * SIGTERM, then SIGKILL after `graceMs` (default 30 s); resolves once it has exited, with how
-   * long that took and whether it had to be killed (idempotent: later calls report the first).
-   */
-  stop(graceMs?: number): Promise<StopOutcome>;
-}
-
-function exitOf(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** Starts the CP and resolves once it logged `ready`. */
 export async function startZoneCpProcess(options: ZoneCpProcessOptions): Promise<ZoneCpProcess> {
   const [api, xds, diagnostics] = [await freePort(), await freePort(), await freePort()];
-  const out = openSync(options.logFile, 'a');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    STRAIT_LOG_LEVEL: options.logLevel ?? 'info',
-    STRAIT_API_HOST: '127.0.0.1',
-    STRAIT_XDS_HOST: '127.0.0.1',
-    STRAIT_DIAGNOSTICS_HOST: '127.0.0.1',
-  };
-  const args = [
-    ...(options.nodeArgs ?? []),
-    STRAIT_BIN,
-    'zone-cp',
-    'run',
-    '--data-dir',
-    options.dataDir,
-    '--store-type',
-    options.storeType,
-    '--api-port',
-    String(api),
-    '--xds-port',
-    String(xds),
-    '--diagnostics-port',
-    String(diagnostics),
-  ];
-  let child: ChildProcess;
-  try {
-    child = spawn(process.execPath, args, { cwd: options.dataDir, env, stdio: ['ignore', out, out] });
-  } finally {
-    closeSync(out);
-  }
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  const logTail = (lines = 30): string => {
-    try {
-      return readFileSync(options.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '';
-    }
-  };
-  let stopping: Promise<StopOutcome> | undefined;
-  const stop = (graceMs = 30_000): Promise<StopOutcome> => {
-    stopping ??= (async () => {
-      if (exited) return { ms: 0, killed: false };
-      const started = performance.now();
-      let killed = false;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => {
-        killed = true;
-        child.kill('SIGKILL');
-      }, graceMs);
-      await exitOf(child);
-      clearTimeout(timer);
-      return { ms: performance.now() - started, killed };
-    })();
-    return stopping;
-  };
-  try {
-    const ready = waitFor(() => readFileSync(options.logFile, 'utf8').includes('"msg":"ready"'), {
-      timeoutMs: options.readyTimeoutMs ?? 60_000,
-      what: 'the zone CP to log "ready"',
-    });
-    let settled = false;
-    const exitedEarly = exit.then(() => {
-      if (!settled) throw new Error(`the zone CP exited before it was ready:\n${logTail()}`);
-    });
-    try {
-      await Promise.race([ready, exitedEarly]);
-    } finally {
-      // Whichever lost must not reject later, unobserved (the CP exits when stopped).
-      settled = true;
-      ready.catch(() => {});
-    }
-  } catch (err) {
-    await stop(2_000);
-    throw err;
-  }
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('the zone CP has no pid');
+  const cp = await startCpProcess({
+    ...options,
+    role: 'zone-cp',
+    ports: { 'api-port': api, 'xds-port': xds, 'diagnostics-port': diagnostics },
+  });
   return {
-    pid,
+    ...cp,
     apiUrl: `http://127.0.0.1:${api}`,
     diagnosticsUrl: `http://127.0.0.1:${diagnostics}`,
     xdsAddress: `127.0.0.1:${xds}`,
     caPem: readFileSync(join(options.dataDir, 'tls', 'ca.crt'), 'utf8'),
-    logFile: options.logFile,
-    logTail,
-    stop,
   };
 }
