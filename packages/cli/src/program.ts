@@ -12,6 +12,7 @@ import { registerGetCommand } from './commands/get.js';
 import { registerInspectCommand } from './commands/inspect/index.js';
 import { registerRunCommands } from './commands/run-commands.js';
 import { cliVersion, PRODUCT, registerVersionCommand } from './commands/version.js';
+import { registerZoneIngressRunCommand } from './commands/zone-ingress-run.js';
 import { addGlobalOptions } from './global-options.js';
 
 /** Options of {@link createProgram}. */
@@ -48,6 +49,7 @@ export function createProgram(io: CliIo, options: ProgramOptions = {}): Command 
   registerGenerateCommand(program, ctx);
   registerRunCommands(program);
   registerDpRunCommand(program, ctx);
+  registerZoneIngressRunCommand(program, ctx);
 
   // Commands added with addCommand() do not inherit the settings: apply them to the whole tree.
   const visit = (cmd: Command): void => {

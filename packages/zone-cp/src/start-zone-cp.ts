@@ -1,18 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { credentials, type Metadata, ServerCredentials } from '@grpc/grpc-js';
-import { STRAIT_VERSION, startCpCore } from '@strait/api';
+import { registerZoneTokenRoutes, STRAIT_VERSION, startCpCore } from '@strait/api';
 import type { Node } from '@strait/proto/envoy';
 import {
   type CpConfig,
   checkProxyToken,
   createMeshCaManager,
+  createTokenIssuer,
   ensureServerTlsFiles,
   type Logger,
   StraitError,
+  type TokenIssuer,
+  type ZoneTokenClaims,
 } from '@strait/shared';
 import { createBootstrapHandler } from './bootstrap/bootstrap-server.js';
 import { parseProxyId } from './bootstrap/proxy-id.js';
+import { authenticateIngressStream } from './ingress/authenticate-ingress.js';
+import { createAvailableServicesUpdater } from './ingress/available-services-updater.js';
+import { ownZoneTokenIssuer } from './ingress/ingress-token.js';
 import { createProxyInsightWriter } from './insights/proxy-insight-writer.js';
 import { registerInspectRoutes } from './inspect/inspect-routes.js';
 import { createKdsClient } from './kds/index.js';
@@ -78,12 +84,20 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
     });
   }
   let reconciler: XdsReconciler | undefined;
+  // Verifies the zone tokens of zone ingresses; a standalone zone also issues them (for itself).
+  let zoneTokens: TokenIssuer<ZoneTokenClaims> | undefined;
   const core = await startCpCore({
     role: 'zone',
     config,
     logger,
     federated,
-    routes: (app, { store, registry }) =>
+    routes: (app, { store, registry }) => {
+      zoneTokens = createTokenIssuer<ZoneTokenClaims>({
+        store,
+        kind: 'zone',
+        logger: logger.child({ component: 'zone-tokens' }),
+      });
+      if (!federated) registerZoneTokenRoutes(app, ownZoneTokenIssuer(zoneTokens, config.zone.name));
       registerInspectRoutes(app, {
         store,
         registry,
@@ -93,9 +107,10 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
             return reconciler.inspect(mesh, name);
           },
         },
-      }),
+      });
+    },
   });
-  const stops: Array<() => Promise<void>> = [() => core.stop()];
+  const stops: Array<() => Promise<void>> = [() => core.stop(), async () => zoneTokens?.close()];
   const stop = async (): Promise<void> => {
     for (const s of stops.reverse()) {
       try {
@@ -127,10 +142,29 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
     const insights = createProxyInsightWriter({ store, logger, instanceId: core.instanceId });
     await insights.start(new AbortController().signal);
     stops.push(() => insights.stop());
-    const xds = createXdsReconciler({ store, registry, cache, certs, logger, zone: config.zone.name });
+    let touchAvailableServices = (): void => {};
+    const xds = createXdsReconciler({
+      store,
+      registry,
+      cache,
+      certs,
+      logger,
+      zone: config.zone.name,
+      onOfflineChanged: () => touchAvailableServices(),
+    });
     await xds.start(new AbortController().signal);
     stops.push(() => xds.stop());
     reconciler = xds;
+    const ingressTokens = zoneTokens as TokenIssuer<ZoneTokenClaims>;
+    const availableServices = createAvailableServicesUpdater({
+      store,
+      logger,
+      zone: config.zone.name,
+      isOffline: (mesh, name) => xds.isOffline(mesh, name),
+    });
+    await availableServices.start(new AbortController().signal);
+    touchAvailableServices = () => availableServices.touch();
+    stops.push(() => availableServices.stop());
 
     const ads = createAdsServer({
       cache,
@@ -140,6 +174,15 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
       async authenticate(node, metadata) {
         const ref = parseProxyId(node.id);
         if (ref === undefined) throw new StraitError('Unauthenticated', `unknown node id "${node.id}"`);
+        if (ref.type === 'ingress') {
+          const token = metadata.get('authorization').length === 0 ? '' : bearerToken(metadata);
+          await authenticateIngressStream(
+            { store, zoneTokens: ingressTokens, zone: config.zone.name },
+            ref.key.name,
+            token,
+          );
+          return { proxyId: node.id };
+        }
         const claims = await core.proxyTokens.verify(bearerToken(metadata));
         const resource = await store.get(ref.key);
         if (resource === undefined) {
@@ -167,14 +210,20 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
             connectTime: info.connectTime,
             ...(envoyVersion === undefined ? {} : { envoyVersion }),
           });
-          if (ref.type === 'dataplane' && ref.key.mesh !== undefined)
+          if (ref.type === 'dataplane' && ref.key.mesh !== undefined) {
             xds.proxyConnected(proxyId, ref.key.mesh, ref.key.name);
+            availableServices.touch();
+          }
+          if (ref.type === 'ingress') xds.ingressConnected(proxyId, ref.key.name);
         },
         onStreamClose(proxyId) {
           const ref = parseProxyId(proxyId);
           insights.closed(proxyId);
-          if (ref?.type === 'dataplane' && ref.key.mesh !== undefined)
+          if (ref?.type === 'dataplane' && ref.key.mesh !== undefined) {
             xds.proxyDisconnected(proxyId, ref.key.mesh, ref.key.name);
+            availableServices.touch();
+          }
+          if (ref?.type === 'ingress') xds.ingressDisconnected(proxyId, ref.key.name);
         },
         onResponseSent: (proxyId, typeUrl) => insights.sent(proxyId, typeUrl),
         onAck: (proxyId, typeUrl) => insights.acked(proxyId, typeUrl),
@@ -198,6 +247,7 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
         store,
         registry,
         tokens: core.proxyTokens,
+        zoneTokens: ingressTokens,
         logger,
         zone: config.zone.name,
         ...(tls.caPem === undefined ? {} : { cpCaPem: tls.caPem }),
@@ -220,6 +270,8 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
         token: () => readFileSync(tokenFile, 'utf8').trim(),
         instance: core.instanceId,
         version: STRAIT_VERSION,
+        heartbeatIntervalMs: config.kds.heartbeatIntervalMs,
+        heartbeatTimeoutMs: config.kds.heartbeatTimeoutMs,
       });
       await kds.start(new AbortController().signal);
       stops.push(() => kds.stop());

@@ -22,7 +22,7 @@ interface DpRunFlags {
   workDir?: string;
 }
 
-function integerIn(min: number, max: number): (value: string) => number {
+export function integerIn(min: number, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min || n > max) {
@@ -33,7 +33,7 @@ function integerIn(min: number, max: number): (value: string) => number {
 }
 
 /** Log lines go to the invocation's stdout (the process's, or a test's capture). */
-function stdoutOf(io: CliIo): Writable {
+export function stdoutOf(io: CliIo): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
       io.out(chunk.toString('utf8'));
@@ -43,7 +43,7 @@ function stdoutOf(io: CliIo): Writable {
 }
 
 /** First of: the flag, the environment variable (empty counts as unset). */
-function flagOrEnv(flag: string | undefined, env: string | undefined): string | undefined {
+export function flagOrEnv(flag: string | undefined, env: string | undefined): string | undefined {
   if (flag !== undefined) return flag;
   return env === undefined || env === '' ? undefined : env;
 }

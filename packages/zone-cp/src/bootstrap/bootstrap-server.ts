@@ -12,7 +12,10 @@ import {
   StraitError,
   type TokenIssuer,
   toUniversal,
+  type ZoneTokenClaims,
 } from '@strait/shared';
+import { verifyIngressToken } from '../ingress/ingress-token.js';
+import { ingressZoneOf } from '../ingress/ingress-zone.js';
 import { generateBootstrap } from './generate-bootstrap.js';
 import { type ProxyType, proxyIdOf } from './proxy-id.js';
 
@@ -21,6 +24,8 @@ export interface BootstrapHandlerOptions {
   readonly store: ResourceStore;
   readonly registry: ResourceRegistry;
   readonly tokens: TokenIssuer<ProxyTokenClaims>;
+  /** Verifies the zone tokens zone ingresses register with (scope `ingress`, this zone). */
+  readonly zoneTokens: TokenIssuer<ZoneTokenClaims>;
   readonly logger: Logger;
   /** This zone's name (a ZoneIngress registers into it). */
   readonly zone: string;
@@ -112,6 +117,14 @@ export function createBootstrapHandler(
     type: ProxyType,
     input: { mesh?: string; name: string; inboundTags: Record<string, string>[] },
   ) {
+    if (type === 'ingress') {
+      await verifyIngressToken(
+        options.zoneTokens,
+        typeof body.token === 'string' ? body.token.trim() : '',
+        options.zone,
+      );
+      return;
+    }
     let claims: ProxyTokenClaims;
     try {
       claims = await options.tokens.verify(tokenOf(body.token));
@@ -127,18 +140,45 @@ export function createBootstrapHandler(
     });
   }
 
+  /**
+   * A ZoneIngress registers into this zone; re-registering keeps the `availableServices` the CP
+   * computed (the runner does not know them), and a name taken by another zone's ingress is refused.
+   */
+  async function ingressInput(input: ResourceInput): Promise<ResourceInput> {
+    const spec = input.spec as { zone?: string; availableServices?: unknown };
+    if (spec.zone !== undefined && spec.zone !== options.zone) {
+      throw new StraitError('Invalid', `a zone ingress registers into this CP's zone "${options.zone}"`, {
+        violations: [{ field: 'zone', reason: `must be "${options.zone}" or unset` }],
+      });
+    }
+    const existing = await options.store.get({ type: 'ZoneIngress', name: input.name });
+    if (existing !== undefined && ingressZoneOf(existing) !== options.zone) {
+      throw new StraitError(
+        'Conflict',
+        `ZoneIngress "${input.name}" belongs to zone "${ingressZoneOf(existing) ?? ''}"; pick another --name`,
+      );
+    }
+    const kept = (existing?.spec as { availableServices?: unknown } | undefined)?.availableServices;
+    return {
+      ...input,
+      spec: {
+        ...(input.spec as object),
+        zone: options.zone,
+        ...(spec.availableServices === undefined && kept !== undefined ? { availableServices: kept } : {}),
+      },
+    };
+  }
+
   async function bootstrap(req: IncomingMessage): Promise<unknown> {
     const body = await readJson(req, maxBodyBytes);
     const type = proxyTypeOf(body.proxyType);
     let input = parseUniversal(options.registry, body.resource, { type: RESOURCE_TYPE[type] });
-    if (type === 'ingress' && (input.spec as { zone?: string }).zone === undefined) {
-      input = { ...input, spec: { ...(input.spec as object), zone: options.zone } };
-    }
     await authorize(body, type, {
       ...(input.mesh === undefined ? {} : { mesh: input.mesh }),
       name: input.name,
       inboundTags: inboundTagsOf(input),
     });
+    if (type === 'ingress') input = await ingressInput(input);
     await register(options.store, input);
     const stored = await options.store.get(
       input.mesh === undefined
@@ -178,6 +218,9 @@ export function createBootstrapHandler(
     const key = mesh === undefined ? { type: RESOURCE_TYPE[type], name } : { type: RESOURCE_TYPE[type], mesh, name };
     const existing = await options.store.get(key);
     if (existing === undefined) return {};
+    if (type === 'ingress' && ingressZoneOf(existing) !== options.zone) {
+      throw new StraitError('Forbidden', `ZoneIngress "${name}" belongs to another zone; it is not deregistered here`);
+    }
     await authorize(body, type, {
       ...(mesh === undefined ? {} : { mesh }),
       name,

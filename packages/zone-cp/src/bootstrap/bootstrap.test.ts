@@ -79,6 +79,7 @@ describe('zone CP bootstrap endpoint (in-process, real TLS)', () => {
         STRAIT_DIAGNOSTICS_PORT: '0',
         STRAIT_XDS_HOST: '127.0.0.1',
         STRAIT_XDS_PORT: '0',
+        STRAIT_ZONE_NAME: 'zone-1',
       },
     });
     cp = await startZoneCp({ config, logger: silentLogger() });
@@ -147,5 +148,78 @@ describe('zone CP bootstrap endpoint (in-process, real TLS)', () => {
     assert.equal(res.status, 400);
     const fields = (res.body.invalid_parameters as Array<{ field: string }>).map((p) => p.field);
     assert.ok(fields.includes('networking.address'), fields.join(', '));
+  });
+  describe('zone ingresses (zone tokens)', () => {
+    const zoneToken = async (claims: unknown) => {
+      const res = await api('/tokens/zone', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(claims),
+      });
+      return { status: res.status, token: (await res.text()).trim() };
+    };
+    const ingress = (name: string) => ({
+      type: 'ZoneIngress',
+      name,
+      networking: { address: '127.0.0.1', port: 10_001, advertisedAddress: '127.0.0.1', advertisedPort: 10_001 },
+    });
+    const stored = async (name: string) =>
+      (await (await api(`/zoneingresses/${name}`)).json()) as { zone?: string; availableServices?: unknown[] };
+
+    it('registers with a zone token of scope ingress; the CP sets the zone and keeps availableServices', async () => {
+      const { status, token } = await zoneToken({ zone: 'zone-1', scope: ['ingress'] });
+      assert.equal(status, 200);
+      const res = await post(cp.ports.xds, ca, '/bootstrap', {
+        proxyType: 'ingress',
+        token,
+        resource: ingress('zi-1'),
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.match(JSON.stringify(res.body.bootstrap), /"id":"ingress\/zi-1"/);
+      assert.equal((await stored('zi-1')).zone, 'zone-1');
+      // web-1 (registered above) becomes available through the ingress once the CP computed it.
+      const deadline = Date.now() + 10_000;
+      while (((await stored('zi-1')).availableServices ?? []).length === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const computed = (await stored('zi-1')).availableServices;
+      assert.ok((computed ?? []).length > 0, 'availableServices computed');
+      const again = await post(cp.ports.xds, ca, '/bootstrap', {
+        proxyType: 'ingress',
+        token,
+        resource: ingress('zi-1'),
+      });
+      assert.equal(again.status, 200);
+      assert.deepEqual((await stored('zi-1')).availableServices, computed, 're-registering keeps availableServices');
+      const gone = await post(cp.ports.xds, ca, '/deregister', { proxyType: 'ingress', token, name: 'zi-1' });
+      assert.equal(gone.status, 200);
+      assert.equal((await api('/zoneingresses/zi-1')).status, 404);
+    });
+
+    it('refuses a token without scope ingress (403, scope named) and registers nothing', async () => {
+      const { token } = await zoneToken({ zone: 'zone-1', scope: ['cp'] });
+      const res = await post(cp.ports.xds, ca, '/bootstrap', {
+        proxyType: 'ingress',
+        token,
+        resource: ingress('zi-2'),
+      });
+      assert.equal(res.status, 403);
+      assert.match(String(res.body.detail), /scope ingress/);
+      assert.equal((await api('/zoneingresses/zi-2')).status, 404);
+    });
+
+    it('refuses a dataplane token and no token (401); issues zone tokens for its own zone only (400)', async () => {
+      const dpToken = await issue({ type: 'ingress' });
+      const res = await post(cp.ports.xds, ca, '/bootstrap', {
+        proxyType: 'ingress',
+        token: dpToken,
+        resource: ingress('zi-3'),
+      });
+      assert.equal(res.status, 401);
+      const none = await post(cp.ports.xds, ca, '/bootstrap', { proxyType: 'ingress', resource: ingress('zi-3') });
+      assert.equal(none.status, 401);
+      assert.equal((await api('/zoneingresses/zi-3')).status, 404);
+      assert.equal((await zoneToken({ zone: 'zone-2', scope: ['ingress'] })).status, 400);
+    });
   });
 });

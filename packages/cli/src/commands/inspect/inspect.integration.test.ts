@@ -82,6 +82,11 @@ describe('inspect against a real API', () => {
         name: 'zi-1',
         zone: 'zone-1',
         networking: { address: '10.0.0.9', port: 10001, advertisedAddress: '203.0.113.9', advertisedPort: 30001 },
+        availableServices: [
+          { mesh: 'default', tags: { 'kuma.io/service': 'backend', version: 'v1' }, instances: 2 },
+          { mesh: 'default', tags: { 'kuma.io/service': 'backend', version: 'v2' }, instances: 1 },
+          { mesh: 'other', tags: { 'kuma.io/service': 'db' }, instances: 1 },
+        ],
       },
       {
         type: 'ZoneIngressInsight',
@@ -141,8 +146,9 @@ describe('inspect against a real API', () => {
         'LAST UPDATED AGO',
         'TOTAL UPDATES',
         'TOTAL ERRORS',
+        'AVAILABLE SERVICES',
       ],
-      ['zi-1', 'zone-1', '10.0.0.9:10001', '203.0.113.9:30001', 'online', '3m', '-', '0', '0'],
+      ['zi-1', 'zone-1', '10.0.0.9:10001', '203.0.113.9:30001', 'online', '3m', '-', '0', '0', 'backend:3, other/db:1'],
     ]);
   });
 

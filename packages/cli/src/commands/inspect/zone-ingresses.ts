@@ -5,6 +5,28 @@ import { fieldAt, hostPort, textAt } from '../../output/universal-fields.js';
 import { connectionColumns } from './connection-columns.js';
 import { type OverviewColumn, printOverviews } from './overview-table.js';
 
+/**
+ * The AVAILABLE SERVICES cell: `<service>:<instances>` per service (instances summed over its
+ * tag sets), prefixed by `<mesh>/` outside mesh `default`; `-` when the ingress exposes nothing.
+ */
+export function availableServicesCell(availableServices: unknown): string {
+  if (!Array.isArray(availableServices)) return '-';
+  const counts = new Map<string, number>();
+  for (const entry of availableServices) {
+    const service = fieldAt(entry, ['tags', 'kuma.io/service']);
+    if (typeof service !== 'string') continue;
+    const mesh = fieldAt(entry, ['mesh']);
+    const instances = fieldAt(entry, ['instances']);
+    const key = typeof mesh === 'string' && mesh !== 'default' ? `${mesh}/${service}` : service;
+    counts.set(key, (counts.get(key) ?? 0) + (typeof instances === 'number' ? instances : 1));
+  }
+  if (counts.size === 0) return '-';
+  return [...counts.keys()]
+    .sort()
+    .map((k) => `${k}:${counts.get(k)}`)
+    .join(', ');
+}
+
 /** Columns of `inspect zoneingresses`, over `ZoneIngressOverview` items. */
 const COLUMNS: readonly OverviewColumn[] = [
   { header: 'NAME', cell: (zi) => textAt(zi, ['name']) },
@@ -26,6 +48,10 @@ const COLUMNS: readonly OverviewColumn[] = [
       ),
   },
   ...connectionColumns(['zoneIngressInsight']),
+  {
+    header: 'AVAILABLE SERVICES',
+    cell: (zi) => availableServicesCell(fieldAt(zi, ['zoneIngress', 'availableServices'])),
+  },
 ];
 
 /** Registers `strait inspect zoneingresses`: each zone ingress with its connection status. */
@@ -33,7 +59,7 @@ export function registerInspectZoneIngresses(inspect: Command, ctx: CliContext):
   const cmd = inspect
     .command('zoneingresses')
     .alias('zone-ingresses')
-    .description('Overview of every zone ingress: addresses, online/offline, xDS updates');
+    .description('Overview of every zone ingress: addresses, online/offline, xDS updates, available services');
   addOutputOption(cmd).action(async (opts: { output: OutputFormat }, command: Command) => {
     const items = await (await ctx.client(command)).listAll('/zoneingresses+insights');
     printOverviews(ctx.io, opts.output, COLUMNS, items);

@@ -1,12 +1,22 @@
-import { type Component, type Logger, parseDuration, type ResourceRegistry, type ResourceStore } from '@strait/shared';
+import {
+  type Component,
+  type Logger,
+  parseDuration,
+  type Resource,
+  type ResourceRegistry,
+  type ResourceStore,
+} from '@strait/shared';
 import type { SnapshotCache } from '../cache/index.js';
 import type { ProxyCertManager } from '../certs/proxy-cert-manager.js';
+import { buildIngressContext } from '../context/ingress-context.js';
 import { buildMeshContext, type MeshContext } from '../context/mesh-context.js';
 import { buildProxyContext } from '../context/proxy-context.js';
 import {
   createGenerationMemo,
   type GenerationMemo,
+  generateIngressResources,
   generateProxyResources,
+  type IngressContext,
   type ProxyContext,
   type ProxyResources,
 } from '../generate/index.js';
@@ -31,11 +41,25 @@ export interface XdsReconcilerOptions {
   readonly renewCheckIntervalMs?: number;
   readonly metricsPort?: number;
   readonly defaultAdminPort?: number;
+  /**
+   * How long after start a Dataplane's proxy has to (re)connect before it is treated as offline;
+   * default 30 s. Until then the Dataplanes kept in the store from before a CP restart count as
+   * online, so a restart does not empty every cluster while the proxies reconnect.
+   */
+  readonly startupGraceMs?: number;
+  /** Called when proxies are marked offline by the end of the startup grace period. */
+  readonly onOfflineChanged?: () => void;
 }
 
 /** What the inspect endpoints show for one proxy. */
 export interface ProxyInspection {
   readonly context: ProxyContext;
+  readonly resources: ProxyResources;
+}
+
+/** What the inspect endpoints show for one zone ingress. */
+export interface IngressInspection {
+  readonly context: IngressContext;
   readonly resources: ProxyResources;
 }
 
@@ -45,8 +69,16 @@ export interface XdsReconciler extends Component {
   proxyConnected(proxyId: string, mesh: string, name: string): void;
   /** Its stream closed: its endpoints leave EDS until it is back. */
   proxyDisconnected(proxyId: string, mesh: string, name: string): void;
+  /** A zone ingress (ZoneIngress `name`) opened its ADS stream. */
+  ingressConnected(proxyId: string, name: string): void;
+  /** Its stream closed: it gets no more configuration until it is back. */
+  ingressDisconnected(proxyId: string, name: string): void;
+  /** Whether a Dataplane's proxy disconnected from this CP and has not come back (its endpoints are left out). */
+  isOffline(mesh: string, name: string): boolean;
   /** Generates (without caching) what a Dataplane would get; undefined if it or its mesh is missing. */
   inspect(mesh: string, name: string): Promise<ProxyInspection | undefined>;
+  /** Generates (without caching) what a zone ingress would get; undefined if its ZoneIngress is missing. */
+  inspectIngress(name: string): Promise<IngressInspection | undefined>;
   /** Resolves once every change seen so far has reached the cache (tests, benchmarks). */
   settled(): Promise<void>;
 }
@@ -55,6 +87,11 @@ export interface XdsReconciler extends Component {
  * Event-driven config generation: a store change marks its mesh dirty; after a short debounce
  * the mesh's context is read once and every connected proxy of the mesh is regenerated into
  * the snapshot cache, which resends only what changed. Insight (status) writes never trigger it.
+ *
+ * Zone ingresses route to every mesh's local endpoints: a Dataplane or Mesh change, a proxy
+ * going on/offline or a ZoneIngress change regenerates them (from one listing of the zone's
+ * Dataplanes per pass). A ZoneIngress change (local, or another zone's synced over KDS) also
+ * marks every mesh dirty: sidecars reach other zones' services through those ingresses.
  */
 export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconciler {
   const log = options.logger.child({ component: 'xds-reconciler' });
@@ -65,6 +102,9 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   const dirtyMeshes = new Set<string>();
   const dirtyProxies = new Map<string, Set<string>>(); // mesh → names needing regeneration only
   const contexts = new Map<string, MeshContext>();
+  const ingresses = new Map<string, string>(); // ZoneIngress name → proxyId
+  const dirtyIngresses = new Set<string>();
+  let allIngressesDirty = false;
   // Proxy-independent resources are generated once per mesh context and shared by its proxies.
   const memos = new WeakMap<MeshContext, GenerationMemo>();
   const memoFor = (ctx: MeshContext): GenerationMemo => {
@@ -79,6 +119,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   let firstDirtyAt = 0;
   let running: Promise<void> | undefined;
   let renewTimer: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let idleWaiters: Array<() => void> = [];
   let stopped = false;
@@ -105,6 +146,77 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
     dirtyProxies.set(mesh, set);
     schedule();
   };
+
+  /** Every connected ingress is regenerated in the next pass (its endpoints may have changed). */
+  const markIngresses = (): void => {
+    if (ingresses.size === 0) return;
+    allIngressesDirty = true;
+    schedule();
+  };
+  const markIngress = (name: string): void => {
+    dirtyIngresses.add(name);
+    schedule();
+  };
+  const isOffline = (mesh: string, name: string): boolean => offline.get(mesh)?.has(name) === true;
+
+  /** End of the startup grace: every Dataplane whose proxy has not connected to this CP is offline. */
+  async function markUnconnectedOffline(): Promise<void> {
+    const dataplanes = (await options.store.list({ type: 'Dataplane' })).items;
+    const stale: string[] = [];
+    for (const dp of dataplanes) {
+      const mesh = dp.meta.mesh;
+      if (mesh === undefined || connected.get(mesh)?.has(dp.meta.name) === true) continue;
+      const set = offline.get(mesh) ?? new Set<string>();
+      if (set.has(dp.meta.name)) continue;
+      set.add(dp.meta.name);
+      offline.set(mesh, set);
+      dirtyMeshes.add(mesh);
+      stale.push(`${mesh}/${dp.meta.name}`);
+    }
+    if (stale.length === 0) return;
+    log.info(
+      { count: stale.length, dataplanes: stale.slice(0, 20) },
+      'dataplanes whose proxies did not connect within the startup grace period are offline; their endpoints are left out until they connect',
+    );
+    schedule();
+    markIngresses();
+    options.onOfflineChanged?.();
+  }
+
+  /** Marks every mesh that has proxies or a cached context (others are read fresh when needed). */
+  const markAllMeshes = (): void => {
+    for (const mesh of new Set([...connected.keys(), ...contexts.keys()])) dirtyMeshes.add(mesh);
+    schedule();
+  };
+
+  async function generateIngress(
+    name: string,
+    dataplanes: readonly Resource[],
+  ): Promise<IngressInspection | undefined> {
+    const ingress = await options.store.get({ type: 'ZoneIngress', name });
+    if (ingress === undefined) return undefined;
+    const context = buildIngressContext(ingress, dataplanes, { zone: options.zone, isOffline });
+    return { context, resources: generateIngressResources(context) };
+  }
+
+  async function regenerateIngresses(names: Iterable<string>): Promise<number> {
+    const list = [...names].filter((n) => ingresses.has(n));
+    if (list.length === 0) return 0;
+    const dataplanes = (await options.store.list({ type: 'Dataplane' })).items;
+    let count = 0;
+    for (const name of list) {
+      const proxyId = ingresses.get(name);
+      if (proxyId === undefined) continue;
+      try {
+        const generated = await generateIngress(name, dataplanes);
+        options.cache.set(proxyId, toSnapshotInput(generated === undefined ? emptyResources() : generated.resources));
+        count++;
+      } catch (err) {
+        log.error({ err, proxy: proxyId }, 'failed to generate zone ingress configuration');
+      }
+    }
+    return count;
+  }
 
   async function contextFor(mesh: string, refresh: boolean): Promise<MeshContext | undefined> {
     const cached = contexts.get(mesh);
@@ -158,8 +270,11 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   async function runFlush(): Promise<void> {
     const meshes = [...dirtyMeshes];
     const proxies = new Map(dirtyProxies);
+    const ingressNames = allIngressesDirty ? [...ingresses.keys()] : [...dirtyIngresses];
     dirtyMeshes.clear();
     dirtyProxies.clear();
+    dirtyIngresses.clear();
+    allIngressesDirty = false;
     const started = performance.now();
     let generated = 0;
     for (const mesh of meshes) {
@@ -170,6 +285,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
     for (const [mesh, names] of proxies) {
       generated += await regenerate(await contextFor(mesh, false), mesh, names);
     }
+    generated += await regenerateIngresses(ingressNames);
     if (generated > 0) {
       log.debug({ meshes, proxies: generated, ms: Math.round(performance.now() - started) }, 'regenerated proxies');
     }
@@ -183,7 +299,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
     } finally {
       running = undefined;
     }
-    if (dirtyMeshes.size > 0 || dirtyProxies.size > 0) schedule();
+    if (dirtyMeshes.size > 0 || dirtyProxies.size > 0 || dirtyIngresses.size > 0 || allIngressesDirty) schedule();
     else if (timer === undefined) {
       const waiters = idleWaiters;
       idleWaiters = [];
@@ -200,6 +316,9 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
         if (d === undefined || d.systemOnly) return; // insights never regenerate config
         if (event.key.type === 'Mesh') markMesh(event.key.name);
         else if (event.key.mesh !== undefined) markMesh(event.key.mesh);
+        if (event.key.type === 'ZoneIngress') markAllMeshes();
+        if (event.key.type === 'Dataplane' || event.key.type === 'Mesh' || event.key.type === 'ZoneIngress')
+          markIngresses();
         if (event.key.type === 'Dataplane' && event.op === 'delete' && event.key.mesh !== undefined) {
           offline.get(event.key.mesh)?.delete(event.key.name);
           options.certs.forget(event.key.mesh, event.key.name);
@@ -212,10 +331,18 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
         }
       }, options.renewCheckIntervalMs ?? 5_000);
       renewTimer.unref();
+      graceTimer = setTimeout(() => {
+        graceTimer = undefined;
+        markUnconnectedOffline().catch((err: unknown) =>
+          log.error({ err }, 'failed to mark unconnected dataplanes offline after the startup grace period'),
+        );
+      }, options.startupGraceMs ?? 30_000);
+      graceTimer.unref();
     },
     async stop() {
       stopped = true;
       unsubscribe?.();
+      if (graceTimer !== undefined) clearTimeout(graceTimer);
       if (timer !== undefined) clearTimeout(timer);
       if (renewTimer !== undefined) clearInterval(renewTimer);
       await running;
@@ -224,8 +351,10 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       const proxies = connected.get(mesh) ?? new Map<string, string>();
       proxies.set(name, proxyId);
       connected.set(mesh, proxies);
-      if (offline.get(mesh)?.delete(name) === true) markMesh(mesh);
-      else markProxy(mesh, name);
+      if (offline.get(mesh)?.delete(name) === true) {
+        markMesh(mesh);
+        markIngresses();
+      } else markProxy(mesh, name);
     },
     proxyDisconnected(proxyId, mesh, name) {
       const proxies = connected.get(mesh);
@@ -236,13 +365,34 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       set.add(name);
       offline.set(mesh, set);
       markMesh(mesh);
+      markIngresses();
+    },
+    ingressConnected(proxyId, name) {
+      ingresses.set(name, proxyId);
+      markIngress(name);
+    },
+    ingressDisconnected(proxyId, name) {
+      if (ingresses.get(name) !== proxyId) return;
+      ingresses.delete(name);
+      options.cache.delete(proxyId);
+    },
+    isOffline,
+    async inspectIngress(name) {
+      return generateIngress(name, (await options.store.list({ type: 'Dataplane' })).items);
     },
     async inspect(mesh, name) {
       const ctx = await contextFor(mesh, true);
       return ctx === undefined ? undefined : generate(ctx, name);
     },
     settled() {
-      if (timer === undefined && running === undefined && dirtyMeshes.size === 0 && dirtyProxies.size === 0) {
+      if (
+        timer === undefined &&
+        running === undefined &&
+        dirtyMeshes.size === 0 &&
+        dirtyProxies.size === 0 &&
+        dirtyIngresses.size === 0 &&
+        !allIngressesDirty
+      ) {
         return Promise.resolve();
       }
       return new Promise((resolve) => idleWaiters.push(resolve));

@@ -1,0 +1,229 @@
+/**
+ * The reconciler with zone ingresses (memory store, real snapshot cache, real mesh CA): an
+ * ingress's config follows the zone's Dataplanes and their proxies' presence, and a ZoneIngress
+ * change (here another zone's, as KDS would sync it) regenerates the sidecars of every mesh.
+ */
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { anyUnpack } from '@bufbuild/protobuf/wkt';
+import {
+  CLUSTER_LOAD_ASSIGNMENT_TYPE_URL,
+  type ClusterLoadAssignment,
+  envoyRegistry,
+  LISTENER_TYPE_URL,
+  type Listener,
+} from '@strait/proto/envoy';
+import {
+  builtinRegistry,
+  createMemoryStore,
+  createMeshCaManager,
+  type MeshCaManager,
+  type ResourceStore,
+  silentLogger,
+} from '@strait/shared';
+import { createSnapshotCache, type SnapshotCache } from '../cache/index.js';
+import { createProxyCertManager } from '../certs/proxy-cert-manager.js';
+import { createXdsReconciler, type XdsReconciler } from './xds-reconciler.js';
+
+const dataplane = (name: string, service: string, port: number, outbound?: string) => ({
+  type: 'Dataplane',
+  mesh: 'default',
+  name,
+  spec: {
+    networking: {
+      address: '127.0.0.1',
+      inbound: [{ port, servicePort: port + 1, tags: { 'kuma.io/service': service } }],
+      ...(outbound === undefined ? {} : { outbound: [{ port: 15_000, tags: { 'kuma.io/service': outbound } }] }),
+    },
+  },
+});
+
+describe('xds reconciler: zone ingresses', () => {
+  let store: ResourceStore;
+  let cache: SnapshotCache;
+  let ca: MeshCaManager;
+  let xds: XdsReconciler;
+
+  /** The resources of one type in a proxy's snapshot, unpacked. */
+  function resources<T>(proxyId: string, typeUrl: string): T[] {
+    const set = cache.get(proxyId)?.types.get(typeUrl);
+    return [...(set?.resources.values() ?? [])].map((r) => anyUnpack(r.resource, envoyRegistry) as T);
+  }
+  const ingressSnis = (): string[] =>
+    resources<Listener>('ingress/zi-1', LISTENER_TYPE_URL).flatMap((l) =>
+      l.filterChains.flatMap((c) => c.filterChainMatch?.serverNames ?? []),
+    );
+  const ingressEndpoints = (cluster: string): number[] =>
+    resources<ClusterLoadAssignment>('ingress/zi-1', CLUSTER_LOAD_ASSIGNMENT_TYPE_URL)
+      .filter((c) => c.clusterName === cluster)
+      .flatMap((c) => c.endpoints.flatMap((l) => l.lbEndpoints))
+      .map((e) => (e.hostIdentifier.case === 'endpoint' ? e.hostIdentifier.value.address : undefined))
+      .map((a) =>
+        a?.address.case === 'socketAddress' && a.address.value.portSpecifier.case === 'portValue'
+          ? a.address.value.portSpecifier.value
+          : 0,
+      )
+      .sort();
+
+  before(async () => {
+    store = createMemoryStore();
+    await store.create({
+      type: 'Mesh',
+      name: 'default',
+      spec: { mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } },
+    });
+    await store.create({
+      type: 'ZoneIngress',
+      name: 'zi-1',
+      spec: { zone: 'zone-1', networking: { address: '127.0.0.1', port: 10_001 } },
+    });
+    await store.create(dataplane('backend-1', 'backend', 20_001));
+    await store.create(dataplane('web-1', 'web', 21_001, 'backend'));
+    cache = createSnapshotCache();
+    ca = createMeshCaManager({ store, logger: silentLogger(), caValidForMs: 3_600_000 });
+    const certs = createProxyCertManager({ caManager: ca, logger: silentLogger(), defaultValidForMs: 3_600_000 });
+    xds = createXdsReconciler({
+      store,
+      registry: builtinRegistry,
+      cache,
+      certs,
+      logger: silentLogger(),
+      zone: 'zone-1',
+      debounceMs: 5,
+      maxDelayMs: 50,
+    });
+    await xds.start(new AbortController().signal);
+    xds.proxyConnected('default.web-1', 'default', 'web-1');
+    xds.proxyConnected('default.backend-1', 'default', 'backend-1');
+    xds.ingressConnected('ingress/zi-1', 'zi-1');
+    await xds.settled();
+  });
+  after(async () => {
+    await xds.stop();
+    ca.close();
+  });
+
+  it("routes each local service's SNI to its ready endpoints", () => {
+    assert.deepEqual(ingressSnis(), [
+      'backend{kuma.io/zone=zone-1,mesh=default}',
+      'backend{mesh=default}',
+      'web{kuma.io/zone=zone-1,mesh=default}',
+      'web{mesh=default}',
+    ]);
+    assert.deepEqual(ingressEndpoints('backend{mesh=default}'), [20_001]);
+  });
+
+  it('follows Dataplane changes and proxies going offline and back', async () => {
+    await store.create(dataplane('backend-2', 'backend', 20_011));
+    await xds.settled();
+    assert.deepEqual(ingressEndpoints('backend{mesh=default}'), [20_001, 20_011]);
+    xds.proxyConnected('default.backend-2', 'default', 'backend-2');
+    xds.proxyDisconnected('default.backend-2', 'default', 'backend-2');
+    await xds.settled();
+    assert.deepEqual(ingressEndpoints('backend{mesh=default}'), [20_001]);
+    xds.proxyConnected('default.backend-2', 'default', 'backend-2');
+    await xds.settled();
+    assert.deepEqual(ingressEndpoints('backend{mesh=default}'), [20_001, 20_011]);
+    await store.delete({ type: 'Dataplane', mesh: 'default', name: 'web-1' });
+    await xds.settled();
+    assert.ok(!ingressSnis().includes('web{mesh=default}'));
+  });
+
+  it("another zone's ZoneIngress (synced over KDS) regenerates the sidecars' EDS", async () => {
+    await store.create(dataplane('web-2', 'web', 21_011, 'backend'));
+    xds.proxyConnected('default.web-2', 'default', 'web-2');
+    await xds.settled();
+    const remoteBefore = resources<ClusterLoadAssignment>('default.web-2', CLUSTER_LOAD_ASSIGNMENT_TYPE_URL);
+    assert.ok(!JSON.stringify(remoteBefore).includes('zone-2'));
+    await store.create({
+      type: 'ZoneIngress',
+      name: 'zi-remote',
+      labels: { 'kuma.io/origin': 'global', 'kuma.io/zone': 'zone-2' },
+      spec: {
+        zone: 'zone-2',
+        networking: { address: '10.0.0.9', port: 10_001, advertisedAddress: '203.0.113.9', advertisedPort: 30_001 },
+        availableServices: [{ mesh: 'default', tags: { 'kuma.io/service': 'backend' }, instances: 2 }],
+      },
+    });
+    await xds.settled();
+    const zones = resources<ClusterLoadAssignment>('default.web-2', CLUSTER_LOAD_ASSIGNMENT_TYPE_URL)
+      .filter((c) => c.clusterName === 'backend')
+      .flatMap((c) => c.endpoints.map((l) => l.locality?.zone));
+    assert.deepEqual(zones, ['zone-1', 'zone-2']);
+    // Another zone's ingress adds nothing to this zone's ingress.
+    assert.deepEqual(ingressEndpoints('backend{mesh=default}'), [20_001, 20_011]);
+  });
+
+  it('a disconnected ingress leaves the cache; its ZoneIngress gone means an empty config', async () => {
+    await store.delete({ type: 'ZoneIngress', name: 'zi-1' });
+    await xds.settled();
+    assert.deepEqual(ingressSnis(), []);
+    xds.ingressDisconnected('ingress/zi-1', 'zi-1');
+    assert.equal(cache.get('ingress/zi-1'), undefined);
+  });
+});
+
+describe('xds reconciler: startup grace period', () => {
+  it('treats Dataplanes whose proxies do not reconnect after a restart as offline', async () => {
+    const store = createMemoryStore();
+    await store.create({ type: 'Mesh', name: 'default', spec: {} });
+    await store.create(dataplane('backend-1', 'backend', 20_001));
+    await store.create(dataplane('backend-2', 'backend', 20_011));
+    await store.create(dataplane('web-1', 'web', 21_001, 'backend'));
+    const ca = createMeshCaManager({ store, logger: silentLogger(), caValidForMs: 3_600_000 });
+    const certs = createProxyCertManager({ caManager: ca, logger: silentLogger(), defaultValidForMs: 3_600_000 });
+    const cache = createSnapshotCache();
+    let offlineChanges = 0;
+    const xds = createXdsReconciler({
+      store,
+      registry: builtinRegistry,
+      cache,
+      certs,
+      logger: silentLogger(),
+      zone: 'zone-1',
+      debounceMs: 5,
+      maxDelayMs: 50,
+      startupGraceMs: 200,
+      onOfflineChanged: () => offlineChanges++,
+    });
+    const backendPorts = (): number[] =>
+      [...(cache.get('default.web-1')?.types.get(CLUSTER_LOAD_ASSIGNMENT_TYPE_URL)?.resources.values() ?? [])]
+        .map((r) => anyUnpack(r.resource, envoyRegistry) as ClusterLoadAssignment)
+        .filter((c) => c.clusterName === 'backend')
+        .flatMap((c) => c.endpoints.flatMap((l) => l.lbEndpoints))
+        .map((e) => (e.hostIdentifier.case === 'endpoint' ? e.hostIdentifier.value.address : undefined))
+        .map((a) =>
+          a?.address.case === 'socketAddress' && a.address.value.portSpecifier.case === 'portValue'
+            ? a.address.value.portSpecifier.value
+            : 0,
+        )
+        .sort();
+    try {
+      await xds.start(new AbortController().signal);
+      xds.proxyConnected('default.web-1', 'default', 'web-1');
+      xds.proxyConnected('default.backend-1', 'default', 'backend-1');
+      await xds.settled();
+      // Within the grace period every stored Dataplane counts: backend-2's proxy may still reconnect.
+      assert.deepEqual(backendPorts(), [20_001, 20_011]);
+      assert.equal(xds.isOffline('default', 'backend-2'), false);
+      const deadline = Date.now() + 5_000;
+      while (!xds.isOffline('default', 'backend-2')) {
+        assert.ok(Date.now() < deadline, 'backend-2 was never marked offline');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await xds.settled();
+      assert.deepEqual(backendPorts(), [20_001]);
+      assert.equal(xds.isOffline('default', 'backend-1'), false);
+      assert.equal(xds.isOffline('default', 'web-1'), false);
+      assert.equal(offlineChanges, 1);
+      // Its proxy connecting late brings it back.
+      xds.proxyConnected('default.backend-2', 'default', 'backend-2');
+      await xds.settled();
+      assert.deepEqual(backendPorts(), [20_001, 20_011]);
+    } finally {
+      await xds.stop();
+      ca.close();
+    }
+  });
+});
