@@ -37,8 +37,9 @@ function redactKeys(value: JsonValue): JsonValue {
 
 /**
  * `GET /meshes/{mesh}/dataplanes/{name}/xds` (alias `/_config`): the Envoy configuration the CP
- * would send the proxy, generated on demand; `GET …/policies` (alias `/_policies`): which
- * policies match it and their folded confs.
+ * would send the proxy, generated on demand, with `warnings` saying what it consumes but cannot
+ * reach and why (e.g. a service in another zone while the mesh has no mTLS); `GET …/policies`
+ * (alias `/_policies`): which policies match it and their folded confs.
  */
 export function registerInspectRoutes(app: FastifyInstance, options: InspectRoutesOptions): void {
   const xds = async (req: { params: unknown }) => {
@@ -52,6 +53,7 @@ export function registerInspectRoutes(app: FastifyInstance, options: InspectRout
       endpoints: r.endpoints.map((m) => toJson(ClusterLoadAssignmentSchema, m, { registry: envoyRegistry })),
       routes: r.routes.map((m) => toJson(RouteConfigurationSchema, m, { registry: envoyRegistry })),
       secrets: r.secrets.map((m) => toJson(SecretSchema, m, { registry: envoyRegistry })),
+      warnings: (inspection.context.warnings ?? []).map((w) => ({ ...w })),
     });
   };
   const policies = async (req: { params: unknown }) => {

@@ -1,5 +1,6 @@
 import type { DataplaneSpec, MeshSpec, Resource, ResourceRegistry, ResourceStore } from '@strait/shared';
-import type { Endpoint, MeshMtls, ServiceProtocol } from '../generate/index.js';
+import type { Endpoint, MeshMtls, ProxyWarning, ServiceProtocol } from '../generate/index.js';
+import { remoteEndpoints } from './remote-endpoints.js';
 
 /**
  * Everything one mesh's proxies are generated from, read from the store once per mesh change
@@ -12,10 +13,18 @@ export interface MeshContext {
   /** Lifetime of proxy certificates from the enabled backend's `dpCert.rotation.expiration`. */
   readonly dpCertValidForMs?: number;
   readonly dataplanes: ReadonlyMap<string, Resource>;
-  /** Ready inbounds of reachable dataplanes, per `kuma.io/service`. */
+  /**
+   * Per `kuma.io/service`: ready inbounds of reachable dataplanes of this zone, and (with mTLS)
+   * one endpoint per ingress of another zone that makes the service available.
+   */
   readonly endpoints: ReadonlyMap<string, readonly Endpoint[]>;
-  /** `kuma.io/protocol` per service, `tcp` when its inbounds disagree or say nothing. */
+  /**
+   * `kuma.io/protocol` per service, from its local inbounds and the tags remote ingresses
+   * advertise; `tcp` when they disagree or say nothing.
+   */
   readonly protocols: ReadonlyMap<string, ServiceProtocol>;
+  /** Services other zones offer that this zone's proxies cannot reach, and why (sorted). */
+  readonly unreachableRemote: readonly ProxyWarning[];
   /** Policies of the mesh by type name (every descriptor with `isPolicy`). */
   readonly policies: ReadonlyMap<string, readonly Resource[]>;
   /** The Prometheus listener every proxy gets, from the mesh's enabled `metrics` backend. */
@@ -79,8 +88,9 @@ export async function buildMeshContext(
   const mesh = await store.get({ type: 'Mesh', name: meshName });
   if (mesh === undefined) return undefined;
   const policyTypes = registry.all().filter((d) => d.isPolicy);
-  const [dataplaneList, ...policyLists] = await Promise.all([
+  const [dataplaneList, ingressList, ...policyLists] = await Promise.all([
     listAll(store, 'Dataplane', meshName),
+    store.list({ type: 'ZoneIngress' }).then((page) => page.items),
     ...policyTypes.map((d) => listAll(store, d.name, meshName)),
   ]);
   const policies = new Map<string, readonly Resource[]>(policyTypes.map((d, i) => [d.name, policyLists[i] ?? []]));
@@ -104,13 +114,21 @@ export async function buildMeshContext(
       protocolVotes.set(service, votes);
     }
   }
+  const { mtls, validForMs } = mtlsOf(mesh.spec as MeshSpec, options.parseDurationMs);
+  const remote = remoteEndpoints(ingressList ?? [], { mesh: meshName, zone: options.zone, mtls: mtls !== undefined });
+  for (const [service, list] of remote.endpoints) {
+    endpoints.set(service, [...(endpoints.get(service) ?? []), ...list]);
+    const votes = protocolVotes.get(service) ?? new Set<ServiceProtocol>();
+    // A service known only remotely has no local inbound to vote: its ingresses' tags do.
+    for (const endpoint of list) votes.add(protocolOf(endpoint.tags));
+    protocolVotes.set(service, votes);
+  }
   const protocols = new Map<string, ServiceProtocol>();
   for (const [service, votes] of protocolVotes) {
     protocols.set(service, votes.size === 1 ? ([...votes][0] as ServiceProtocol) : 'tcp');
   }
   // Stable order so that generated endpoints (and their hashes) do not depend on list order.
   for (const list of endpoints.values()) list.sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
-  const { mtls, validForMs } = mtlsOf(mesh.spec as MeshSpec, options.parseDurationMs);
   const metrics = metricsOf(mesh.spec as MeshSpec);
   return {
     name: meshName,
@@ -120,6 +138,7 @@ export async function buildMeshContext(
     dataplanes,
     endpoints,
     protocols,
+    unreachableRemote: remote.unreachable,
     policies,
     ...(metrics === undefined ? {} : { metrics }),
   };

@@ -55,6 +55,7 @@ export function buildProxyContext(
   }
   const consumed = new Set(outbounds.map((o) => o.service));
   const endpoints = new Map([...meshCtx.endpoints].filter(([service]) => consumed.has(service)));
+  const warnings = meshCtx.unreachableRemote.filter((w) => consumed.has(w.service));
   const firstService = inbounds[0]?.service ?? dataplane.meta.name;
   const secrets: ProxySecret[] =
     certs === undefined
@@ -85,5 +86,6 @@ export function buildProxyContext(
         : { metricsPort: options.metricsPort }
       : { metricsPort: meshCtx.metrics.port, metricsPath: meshCtx.metrics.path }),
     adminPort,
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }

@@ -1,7 +1,18 @@
 /**
  * The ClusterLoadAssignment of a consumed service: its healthy endpoints grouped by locality
  * (the zone they run in), each weighted and labelled with its tags for subset load balancing.
- * Every locality gets priority 0; locality-aware routing (local zone first) is a later policy.
+ *
+ * Locality-aware by default, with Envoy's priority levels: the proxy's own zone is priority 0,
+ * every other zone priority 1. Envoy sends a priority level all traffic while its healthy share
+ * times the overprovisioning factor (Envoy's default 1.4) reaches 100%, i.e. down to ~72% of
+ * local endpoints healthy, then spills the rest to priority 1 in proportion; with no local
+ * endpoint (none ready, or all removed from EDS) everything goes to the other zones.
+ *
+ * Within priority 1, zones split by instances: a remote endpoint (a zone ingress) carries the
+ * number of instances behind it as its `load_balancing_weight`. Without
+ * `locality_weighted_lb_config` on the cluster Envoy ignores locality weights and balances over
+ * all hosts of a priority by their own weights, which is exactly the split wanted, so localities
+ * carry no weight and clusters need no locality-weighted config.
  */
 
 import { create, type JsonObject } from '@bufbuild/protobuf';
@@ -44,6 +55,11 @@ function byAddress(a: Endpoint, b: Endpoint): number {
   return a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port;
 }
 
+/** Priority of the proxy's own zone; every other zone is {@link REMOTE_PRIORITY}. */
+export const LOCAL_PRIORITY = 0;
+/** Priority of other zones' endpoints: used when the local ones are (mostly) gone. */
+export const REMOTE_PRIORITY = 1;
+
 /** The endpoints of one service, by locality: the proxy's own zone first, then the others by name. */
 export function generateClusterLoadAssignment(ctx: ProxyContext, service: string): ClusterLoadAssignment {
   const byZone = new Map<string, Endpoint[]>();
@@ -59,6 +75,7 @@ export function generateClusterLoadAssignment(ctx: ProxyContext, service: string
   const localities: LocalityLbEndpoints[] = zones.map((zone) =>
     create(LocalityLbEndpointsSchema, {
       locality: { zone },
+      priority: zone === ctx.zone ? LOCAL_PRIORITY : REMOTE_PRIORITY,
       lbEndpoints: [...(byZone.get(zone) ?? [])].sort(byAddress).map(lbEndpoint),
     }),
   );

@@ -12,6 +12,15 @@ export {
   type ProxyResources,
 } from './generate-proxy.js';
 export { generateInboundListener } from './inbound-listener.js';
+export {
+  generateIngressCluster,
+  generateIngressLoadAssignment,
+  INGRESS_CONNECT_TIMEOUT_MS,
+} from './ingress-cluster.js';
+export type { IngressContext, IngressTarget } from './ingress-context.js';
+export { generateIngressListener } from './ingress-listener.js';
+export { ingressListenerName, ingressStatPrefix, ingressTargetSni } from './ingress-names.js';
+export { generateIngressResources } from './ingress-proxy.js';
 export { generateLocalCluster } from './local-cluster.js';
 export * as names from './names.js';
 export { generateOutboundCluster } from './outbound-cluster.js';
@@ -27,6 +36,7 @@ export type {
   ProxyIdentity,
   ProxyMesh,
   ProxySecret,
+  ProxyWarning,
   ServiceProtocol,
 } from './proxy-context.js';
 export { type RenderedPermissions, renderPermissions, subsetPrincipal } from './rbac.js';

@@ -1,7 +1,8 @@
 /**
  * The cluster of a consumed service: endpoints over EDS on the ADS stream, HTTP/2 upstream for
  * http2 and gRPC, and with mesh mTLS a client TLS context that presents the proxy's identity and
- * accepts only the service's SPIFFE ID. (SNI for cross-zone traffic via a zone ingress comes later.)
+ * accepts only the service's SPIFFE ID, sending the service's SNI so that the endpoints behind
+ * another zone's ingress are reached the same way as local ones.
  */
 
 import { create } from '@bufbuild/protobuf';

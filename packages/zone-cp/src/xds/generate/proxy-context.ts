@@ -49,7 +49,10 @@ export interface Outbound {
   readonly address?: string;
   /** The `kuma.io/service` tag of the consumed service. */
   readonly service: string;
-  /** The `kuma.io/protocol` of the service's inbounds; `tcp` when they disagree or say nothing. */
+  /**
+   * The `kuma.io/protocol` of the service's inbounds (and of the tags remote zones' ingresses
+   * advertise for it); `tcp` when they disagree or say nothing.
+   */
   readonly protocol: ServiceProtocol;
 }
 
@@ -65,8 +68,24 @@ export interface Endpoint {
   readonly weight?: number;
   /** Envoy locality to file the endpoint under; `{ zone: zone }` when unset. */
   readonly locality?: { readonly zone: string };
-  /** SNI to present when the endpoint is a zone ingress (cross-zone); not rendered yet. */
+  /**
+   * SNI a zone ingress routes this endpoint's connections by (cross-zone). The outbound cluster
+   * presents the service's SNI to every endpoint (a local sidecar ignores it), so this equals it.
+   */
   readonly sni?: string;
+}
+
+/**
+ * Why something the proxy consumes is missing from its configuration (shown by the inspect API;
+ * the generators ignore it).
+ */
+export interface ProxyWarning {
+  /** `CrossZoneNeedsMtls`: the service lives in `zone` but the mesh has no mTLS to get there with. */
+  readonly code: 'CrossZoneNeedsMtls';
+  readonly service: string;
+  readonly zone: string;
+  /** The same, for people. */
+  readonly reason: string;
 }
 
 /** The proxy's mesh identity: its SPIFFE ID and the SDS names of its certificate and CA. */
@@ -115,4 +134,6 @@ export interface ProxyContext {
   readonly metricsPath?: string;
   /** Port of the proxy's Envoy admin API on loopback. */
   readonly adminPort: number;
+  /** Why consumed services (or zones of them) are left out; empty or absent when nothing is. */
+  readonly warnings?: readonly ProxyWarning[];
 }

@@ -125,6 +125,50 @@ const ENDPOINTS: ReadonlyMap<string, readonly Endpoint[]> = new Map<string, read
   ['grpc-api', [{ address: '10.0.1.9', port: 10005, tags: { 'kuma.io/service': 'grpc-api' }, zone: 'zone-1' }]],
 ]);
 
+/** What the mesh context makes of a remote zone's ingress offering `svc` with `instances` behind it. */
+export function remoteEndpoint(
+  svc: string,
+  zone: string,
+  address: string,
+  port: number,
+  instances: number,
+  extraTags: Record<string, string> = {},
+): Endpoint {
+  return {
+    address,
+    port,
+    tags: { ...extraTags, 'kuma.io/service': svc, 'kuma.io/zone': zone },
+    zone,
+    weight: instances,
+    locality: { zone },
+    sni: `${svc}{mesh=${MESH}}`,
+  };
+}
+
+/**
+ * `web` in zone-1 consuming `backend` (local, and in zone-2 behind two ingresses, and in zone-3)
+ * and `payments` (only in zone-2).
+ */
+const CROSS_ZONE_ENDPOINTS: ReadonlyMap<string, readonly Endpoint[]> = new Map<string, readonly Endpoint[]>([
+  [
+    'backend',
+    [
+      remoteEndpoint('backend', 'zone-3', '198.51.100.7', 10001, 1, { 'kuma.io/protocol': 'http' }),
+      { address: '10.0.1.5', port: 10001, tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http' } },
+      remoteEndpoint('backend', 'zone-2', '203.0.113.11', 10001, 3, { 'kuma.io/protocol': 'http' }),
+      remoteEndpoint('backend', 'zone-2', '203.0.113.10', 10001, 3, { 'kuma.io/protocol': 'http' }),
+      { address: '10.0.1.4', port: 10001, tags: { 'kuma.io/service': 'backend', 'kuma.io/protocol': 'http' } },
+    ],
+  ],
+  [
+    'payments',
+    [
+      remoteEndpoint('payments', 'zone-2', '203.0.113.10', 10001, 2),
+      remoteEndpoint('payments', 'zone-2', '203.0.113.11', 10001, 2),
+    ],
+  ],
+]);
+
 /** The golden table: name → context. */
 export const GOLDEN_CONTEXTS: ReadonlyMap<string, ProxyContext> = new Map([
   [
@@ -213,6 +257,20 @@ export const GOLDEN_CONTEXTS: ReadonlyMap<string, ProxyContext> = new Map([
       inbounds: [{ ...httpInbound(10001, 8080, [rule('Allow')]), service: 'web', tags: service('web') }],
       outbounds: OUTBOUNDS,
       endpoints: ENDPOINTS,
+    }),
+  ],
+  [
+    'cross-zone',
+    proxyContext({
+      name: 'web-01',
+      serviceName: 'web',
+      mtls: STRICT,
+      inbounds: [{ ...httpInbound(10001, 8080, [rule('Allow')]), service: 'web', tags: service('web') }],
+      outbounds: [
+        { port: 20001, service: 'backend', protocol: 'http' },
+        { port: 20004, service: 'payments', protocol: 'tcp' },
+      ],
+      endpoints: CROSS_ZONE_ENDPOINTS,
     }),
   ],
   [

@@ -15,6 +15,7 @@ import {
   TransportSocketSchema,
   UpstreamTlsContextSchema,
 } from '@strait/proto/envoy';
+import { SERVICE_TAG, serviceSni } from '@strait/shared';
 import { adsConfigSource, Extensions, typedConfig } from './envoy-parts.js';
 import { identityCertSecretName, meshCaSecretName, meshSpiffePrefix, serviceSpiffeId } from './names.js';
 import type { ProxyContext } from './proxy-context.js';
@@ -63,9 +64,15 @@ export function inboundTlsTransportSocket(ctx: ProxyContext): TransportSocket {
   });
 }
 
-/** The client side of an outbound: presents the proxy's identity and accepts only `spiffe://<mesh>/<service>`. */
+/**
+ * The client side of an outbound: presents the proxy's identity, accepts only
+ * `spiffe://<mesh>/<service>`, and sends the service's SNI (`backend{mesh=default}`), by which a
+ * zone ingress picks where to pass the connection on. A sidecar's inbound does not match on
+ * server names, so local endpoints accept the same handshake.
+ */
 export function outboundTlsTransportSocket(ctx: ProxyContext, service: string): TransportSocket {
   return tlsTransportSocket(UpstreamTlsContextSchema, {
     commonTlsContext: commonTlsContext(ctx, { case: 'exact', value: serviceSpiffeId(ctx.mesh.name, service) }),
+    sni: serviceSni(ctx.mesh.name, { [SERVICE_TAG]: service }),
   });
 }
