@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from './wait-for.js';
 
 /** What the test app answers: who it is and what its sidecar told it about the caller. */
 export interface AppAnswer {
@@ -16,8 +17,8 @@ export interface HttpApp {
   close(): Promise<void>;
 }
 
-/** Starts an app that answers every request with an {@link AppAnswer}. */
-export async function startHttpApp(service: string, instance: string): Promise<HttpApp> {
+/** Starts an app that answers every request with an {@link AppAnswer}, on `host` (loopback by default). */
+export async function startHttpApp(service: string, instance: string, host = '127.0.0.1'): Promise<HttpApp> {
   let requests = 0;
   const server: Server = createServer((req, res) => {
     requests++;
@@ -25,7 +26,7 @@ export async function startHttpApp(service: string, instance: string): Promise<H
     const answer: AppAnswer = { service, instance, ...(typeof xfcc === 'string' ? { xfcc } : {}) };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
     port: (server.address() as AddressInfo).port,
     get requests() {
@@ -54,4 +55,20 @@ export async function call(url: string, timeoutMs = 2_000): Promise<CallResult> 
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
+}
+
+/** Calls `url` until `accept` takes the result (each poll is one real request); resolves with that result. */
+export function callUntil(
+  url: string,
+  accept: (r: CallResult) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<CallResult> {
+  return waitFor(
+    async () => {
+      const r = await call(url, 1_000);
+      return accept(r) ? r : undefined;
+    },
+    { timeoutMs, what, intervalMs: 100 },
+  );
 }
