@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isStraitError, silentLogger } from '@strait/shared';
-import { readCaCertificate, readToken, withAdminPort } from './dataplane-inputs.js';
+import { isStraitError, readCaCertificate, silentLogger } from '@strait/shared';
+import { readToken, withAdminPort } from './dataplane-inputs.js';
 
 let dir: string;
 before(async () => {

@@ -1,6 +1,5 @@
-/** What `strait dp run` reads besides the Dataplane file: the token, the CP's CA, the admin port flag. */
-import { readFile } from 'node:fs/promises';
-import { type Logger, StraitError, type UniversalObject } from '@strait/shared';
+/** What `strait dp run` reads besides the Dataplane file: the token and the admin port flag. */
+import { type Logger, readTokenFile, type UniversalObject } from '@strait/shared';
 
 /** The dataplane token from its file (trimmed); empty without a file (the CP then answers 401). */
 export async function readToken(path: string | undefined, logger: Logger): Promise<string> {
@@ -8,25 +7,7 @@ export async function readToken(path: string | undefined, logger: Logger): Promi
     logger.warn('no dataplane token file given: registering without a token');
     return '';
   }
-  const token = (
-    await readFile(path, 'utf8').catch((err: Error) => {
-      throw new StraitError('Invalid', `cannot read the dataplane token file ${path}: ${err.message}`, { cause: err });
-    })
-  ).trim();
-  if (token === '') throw new StraitError('Invalid', `the dataplane token file ${path} is empty`);
-  return token;
-}
-
-/** The PEM CA bundle the CP's certificate is verified against; `undefined` means the system trust store. */
-export async function readCaCertificate(path: string | undefined): Promise<string | undefined> {
-  if (path === undefined) return undefined;
-  const pem = await readFile(path, 'utf8').catch((err: Error) => {
-    throw new StraitError('Invalid', `cannot read the CA certificate file ${path}: ${err.message}`, { cause: err });
-  });
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new StraitError('Invalid', `the CA certificate file ${path} holds no PEM certificate`);
-  }
-  return pem;
+  return readTokenFile(path, 'dataplane token');
 }
 
 /** The Dataplane as sent: the admin port flag wins over the file. */

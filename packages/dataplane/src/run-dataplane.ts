@@ -1,36 +1,7 @@
 /** `strait dp run`: a sidecar's whole life, from registration to a graceful exit on SIGTERM/SIGINT. */
-import { createLogger, type Logger } from '@strait/shared';
-import { type DataplaneOptions, DEFAULT_DRAIN_TIME_MS } from './dataplane-options.js';
-import { type RunningDataplane, startDataplane, wasReported } from './start-dataplane.js';
-
-/** Margin on top of the drain time for stopping Envoy and deregistering. */
-const SHUTDOWN_MARGIN_MS = 30_000;
-
-/**
- * Handles SIGTERM/SIGINT for the run: the first aborts `shutdown` and arms a deadline after which
- * the process exits 1; a second exits 1 at once. Returns a function that removes the handlers.
- */
-function handleSignals(shutdown: AbortController, logger: Logger, shutdownTimeoutMs: number): () => void {
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (shutdown.signal.aborted) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      logger.error({ shutdownTimeoutMs }, 'graceful shutdown timed out: exiting');
-      process.exit(1);
-    }, shutdownTimeoutMs);
-    timer.unref();
-    shutdown.abort();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  return () => {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-  };
-}
+import { createLogger, runProxyUntilSignal } from '@strait/shared';
+import type { DataplaneOptions } from './dataplane-options.js';
+import { startDataplane } from './start-dataplane.js';
 
 /**
  * Runs a dataplane until SIGTERM/SIGINT: registers with the zone CP, runs Envoy and logs `ready`;
@@ -40,42 +11,11 @@ function handleSignals(shutdown: AbortController, logger: Logger, shutdownTimeou
  */
 export async function runDataplane(options: DataplaneOptions): Promise<void> {
   const logger = options.logger ?? createLogger({ base: { role: 'dataplane' } });
-  const drainTimeMs = options.drainTimeMs ?? DEFAULT_DRAIN_TIME_MS;
-  const shutdown = new AbortController();
-  const removeHandlers = handleSignals(shutdown, logger, options.shutdownTimeoutMs ?? drainTimeMs + SHUTDOWN_MARGIN_MS);
-  try {
-    let dp: RunningDataplane;
-    try {
-      dp = await startDataplane({ ...options, logger, signal: shutdown.signal });
-    } catch (err) {
-      if (shutdown.signal.aborted) {
-        logger.info('stopped during start-up');
-        return;
-      }
-      if (!wasReported(err)) logger.error({ reason: (err as Error).message }, 'dataplane failed to start');
-      throw err;
-    }
-    const crashed = await untilShutdownOrCrash(shutdown.signal, dp.done);
-    await dp.stop();
-    if (crashed !== undefined) {
-      logger.error({ reason: (crashed as Error).message }, 'dataplane failed');
-      throw crashed;
-    }
-    logger.info('stopped');
-  } finally {
-    removeHandlers();
-  }
-}
-
-/** Resolves `undefined` when `signal` aborts, or with the error when `done` rejects first. */
-function untilShutdownOrCrash(signal: AbortSignal, done: Promise<void>): Promise<unknown> {
-  const aborted = new Promise<undefined>((resolve) => {
-    if (signal.aborted) resolve(undefined);
-    else signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  await runProxyUntilSignal({
+    logger,
+    what: 'dataplane',
+    ...(options.drainTimeMs === undefined ? {} : { drainTimeMs: options.drainTimeMs }),
+    ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
+    start: (signal) => startDataplane({ ...options, logger, signal }),
   });
-  const crashed = done.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  return Promise.race([aborted, crashed]);
 }

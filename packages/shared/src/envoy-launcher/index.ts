@@ -16,6 +16,14 @@ export type { EnvoyVersion } from './envoy-version.js';
 export { envoyVersion } from './envoy-version.js';
 export type { BootstrapResult, FetchBootstrapOptions } from './fetch-bootstrap.js';
 export { fetchBootstrap } from './fetch-bootstrap.js';
+export type { LaunchedProxy, LaunchProxyOptions, ProxyRunOptions } from './launch-proxy.js';
+export {
+  DEFAULT_DRAIN_TIME_MS,
+  launchProxy,
+  readCaCertificate,
+  readTokenFile,
+  wasReported as wasProxyStartReported,
+} from './launch-proxy.js';
 export type { PollOptions } from './poll-until.js';
 export { pollUntil } from './poll-until.js';
 export type { ProxyResource, ProxyResourceFileOptions } from './proxy-resource-file.js';
@@ -24,3 +32,5 @@ export { renderProxyTemplate } from './proxy-template.js';
 export type { ProxyType } from './proxy-type.js';
 export type { ResolveEnvoyBinaryOptions } from './resolve-envoy-binary.js';
 export { resolveEnvoyBinary } from './resolve-envoy-binary.js';
+export type { RunProxyOptions } from './run-proxy.js';
+export { runProxyUntilSignal } from './run-proxy.js';
