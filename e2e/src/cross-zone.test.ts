@@ -325,6 +325,24 @@ describe('cross-zone calls through zone ingress (global + 2 zones in network nam
       assert.ok(tookMs < 3_000, `the failure took ${tookMs} ms`);
       t.diagnostic(`call without the ingress: ${r.status} after ${tookMs} ms`);
     }
+    // Zone-2's CP counts the ingress offline after 5 s and withdraws what it advertised; zone-1
+    // learns it over KDS and stops routing to an address nobody answers at.
+    const withdrawn = Date.now();
+    await waitFor(
+      async () => {
+        const res = await zoneApi('zone-1', 'GET', '/zoneingresses');
+        const list = (await res.json()) as { items: Array<{ zone?: string; availableServices?: unknown[] }> };
+        const copy = list.items.find((i) => i.zone === 'zone-2');
+        return copy !== undefined && (copy.availableServices ?? []).length === 0 ? true : undefined;
+      },
+      { what: "zone-1's copy of zone-2's ingress to advertise nothing", timeoutMs: 20_000 },
+    );
+    t.diagnostic(`zone-1 saw the dead ingress withdrawn ${Date.now() - withdrawn} ms after the calls failed`);
+    // With no endpoint left anywhere the service's protocol is unknown, so the outbound falls back
+    // to TCP and refuses the connection instead of answering 503: still at once, never a hang.
+    const started = Date.now();
+    const noRoute = await call(webUrl, 5_000);
+    assert.ok(!noRoute.ok && Date.now() - started < 3_000, `a fast failure, got ${JSON.stringify(noRoute)}`);
 
     ingress = await startIngress();
     await ingress.handle.waitForLog('ready');

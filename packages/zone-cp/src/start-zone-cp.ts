@@ -161,6 +161,7 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
       logger,
       zone: config.zone.name,
       isOffline: (mesh, name) => xds.isOffline(mesh, name),
+      isIngressOffline: (name) => xds.isIngressOffline(name),
     });
     await availableServices.start(new AbortController().signal);
     touchAvailableServices = () => availableServices.touch();

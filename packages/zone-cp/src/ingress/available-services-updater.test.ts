@@ -25,6 +25,7 @@ describe('available-services updater (memory store, real events)', () => {
   let store: ResourceStore;
   let updater: AvailableServicesUpdater;
   const offline = new Set<string>();
+  const offlineIngresses = new Set<string>();
 
   const stored = async (name: string) => {
     await updater.settled();
@@ -43,6 +44,7 @@ describe('available-services updater (memory store, real events)', () => {
       logger: silentLogger(),
       zone: 'zone-1',
       isOffline: (mesh, name) => offline.has(`${mesh}/${name}`),
+      isIngressOffline: (name) => offlineIngresses.has(name),
       debounceMs: 5,
       maxDelayMs: 50,
     });
@@ -107,5 +109,18 @@ describe('available-services updater (memory store, real events)', () => {
     assert.deepEqual((await stored('zi-2')).services, [
       { mesh: 'default', tags: { 'kuma.io/service': 'backend', 'kuma.io/zone': 'zone-1' }, instances: 1 },
     ]);
+  });
+
+  it('an offline ingress advertises nothing (the other ingress keeps its list); back online it advertises again', async () => {
+    const backend = [
+      { mesh: 'default', tags: { 'kuma.io/service': 'backend', 'kuma.io/zone': 'zone-1' }, instances: 1 },
+    ];
+    offlineIngresses.add('zi-2');
+    updater.touch();
+    assert.deepEqual((await stored('zi-2')).services, []);
+    assert.deepEqual((await stored('zi-1')).services, backend);
+    offlineIngresses.delete('zi-2');
+    updater.touch();
+    assert.deepEqual((await stored('zi-2')).services, backend);
   });
 });

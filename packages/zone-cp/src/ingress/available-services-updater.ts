@@ -19,6 +19,11 @@ export interface AvailableServicesUpdaterOptions {
   readonly zone: string;
   /** Whether a Dataplane's proxy is known to be disconnected from this CP. */
   readonly isOffline: (mesh: string, name: string) => boolean;
+  /**
+   * Whether a zone ingress of this zone is offline: it then advertises nothing, so the other
+   * zones stop sending traffic to an address nobody answers at. Default: never.
+   */
+  readonly isIngressOffline?: (name: string) => boolean;
   /** Quiet time after a change before recomputing; default 100 ms. */
   readonly debounceMs?: number;
   /** Longest a change waits under a continuous burst; default 1000 ms. */
@@ -66,7 +71,7 @@ export function createAvailableServicesUpdater(options: AvailableServicesUpdater
     );
   };
 
-  async function write(ingress: Resource, computed: readonly AvailableService[]): Promise<void> {
+  async function write(ingress: Resource, computed: readonly AvailableService[], offline: boolean): Promise<void> {
     const spec = { ...(ingress.spec as Record<string, unknown>), availableServices: computed };
     try {
       await options.store.update(
@@ -79,8 +84,9 @@ export function createAvailableServicesUpdater(options: AvailableServicesUpdater
           ingress: ingress.meta.name,
           services: computed.length,
           instances: computed.reduce((n, s) => n + s.instances, 0),
+          ...(offline ? { offline } : {}),
         },
-        'updated available services',
+        offline ? 'zone ingress offline: advertising no services' : 'updated available services',
       );
     } catch (err) {
       // Re-registered or deleted meanwhile: its change event schedules another pass.
@@ -99,8 +105,10 @@ export function createAvailableServicesUpdater(options: AvailableServicesUpdater
       localInstances(dataplanes, { zone: options.zone, isOffline: options.isOffline }),
     );
     for (const ingress of ingresses) {
+      const offline = options.isIngressOffline?.(ingress.meta.name) === true;
+      const wanted = offline ? [] : computed;
       const stored = (ingress.spec as { availableServices?: unknown }).availableServices;
-      if (!sameAvailableServices(stored, computed)) await write(ingress, computed);
+      if (!sameAvailableServices(stored, wanted)) await write(ingress, wanted, offline);
     }
   }
 

@@ -227,3 +227,69 @@ describe('xds reconciler: startup grace period', () => {
     }
   });
 });
+
+describe('xds reconciler: zone ingress presence', () => {
+  it('counts an ingress offline only after its stream stayed closed for ingressOfflineAfterMs', async () => {
+    const store = createMemoryStore();
+    await store.create({ type: 'Mesh', name: 'default', spec: {} });
+    for (const name of ['zi-a', 'zi-b', 'zi-never']) {
+      await store.create({
+        type: 'ZoneIngress',
+        name,
+        spec: { zone: 'zone-1', networking: { address: '127.0.0.1', port: 10_001 } },
+      });
+    }
+    await store.create({
+      type: 'ZoneIngress',
+      name: 'zi-other-zone',
+      labels: { 'kuma.io/origin': 'global', 'kuma.io/zone': 'zone-2' },
+      spec: { zone: 'zone-2', networking: { address: '10.0.0.9', port: 10_001 } },
+    });
+    const ca = createMeshCaManager({ store, logger: silentLogger(), caValidForMs: 3_600_000 });
+    const certs = createProxyCertManager({ caManager: ca, logger: silentLogger(), defaultValidForMs: 3_600_000 });
+    const changes: string[][] = [];
+    const names = ['zi-a', 'zi-b', 'zi-never', 'zi-other-zone'];
+    let xds: XdsReconciler | undefined;
+    const waitChanges = async (count: number): Promise<string[]> => {
+      const deadline = Date.now() + 5_000;
+      while (changes.length < count) {
+        assert.ok(Date.now() < deadline, `waited for offline change ${count}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return changes[count - 1] ?? [];
+    };
+    xds = createXdsReconciler({
+      store,
+      registry: builtinRegistry,
+      cache: createSnapshotCache(),
+      certs,
+      logger: silentLogger(),
+      zone: 'zone-1',
+      debounceMs: 5,
+      startupGraceMs: 150,
+      ingressOfflineAfterMs: 100,
+      onOfflineChanged: () => changes.push(names.filter((n) => xds?.isIngressOffline(n) === true)),
+    });
+    try {
+      await xds.start(new AbortController().signal);
+      xds.ingressConnected('ingress/zi-a', 'zi-a');
+      xds.ingressConnected('ingress/zi-b', 'zi-b');
+      // The startup grace ends: only this zone's ingress that never connected is offline.
+      assert.deepEqual(await waitChanges(1), ['zi-never']);
+      // A stream that closes and reopens at once changes nothing.
+      xds.ingressDisconnected('ingress/zi-b', 'zi-b');
+      xds.ingressConnected('ingress/zi-b-2', 'zi-b');
+      xds.ingressDisconnected('ingress/zi-a', 'zi-a');
+      assert.deepEqual(await waitChanges(2), ['zi-a', 'zi-never']);
+      xds.ingressConnected('ingress/zi-a-2', 'zi-a');
+      assert.deepEqual(await waitChanges(3), ['zi-never']);
+      await store.delete({ type: 'ZoneIngress', name: 'zi-never' });
+      await xds.settled();
+      assert.equal(xds.isIngressOffline('zi-never'), false);
+      assert.equal(changes.length, 3);
+    } finally {
+      await xds.stop();
+      ca.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import {
   type ResourceRegistry,
   type ResourceStore,
 } from '@strait/shared';
+import { ingressZoneOf } from '../../ingress/ingress-zone.js';
 import type { SnapshotCache } from '../cache/index.js';
 import type { ProxyCertManager } from '../certs/proxy-cert-manager.js';
 import { buildIngressContext } from '../context/ingress-context.js';
@@ -47,7 +48,16 @@ export interface XdsReconcilerOptions {
    * online, so a restart does not empty every cluster while the proxies reconnect.
    */
   readonly startupGraceMs?: number;
-  /** Called when proxies are marked offline by the end of the startup grace period. */
+  /**
+   * How long a zone ingress's ADS stream may stay closed before the ingress counts as offline
+   * (and stops advertising services to other zones); default 5 s, so a stream that reconnects
+   * at once changes nothing.
+   */
+  readonly ingressOfflineAfterMs?: number;
+  /**
+   * Called when proxies or zone ingresses go offline or come back in a way no store event shows
+   * (end of the startup grace period, an ingress offline for `ingressOfflineAfterMs` or back).
+   */
   readonly onOfflineChanged?: () => void;
 }
 
@@ -75,6 +85,8 @@ export interface XdsReconciler extends Component {
   ingressDisconnected(proxyId: string, name: string): void;
   /** Whether a Dataplane's proxy disconnected from this CP and has not come back (its endpoints are left out). */
   isOffline(mesh: string, name: string): boolean;
+  /** Whether a zone ingress of this zone has been disconnected long enough to count as offline. */
+  isIngressOffline(name: string): boolean;
   /** Generates (without caching) what a Dataplane would get; undefined if it or its mesh is missing. */
   inspect(mesh: string, name: string): Promise<ProxyInspection | undefined>;
   /** Generates (without caching) what a zone ingress would get; undefined if its ZoneIngress is missing. */
@@ -104,6 +116,8 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   const contexts = new Map<string, MeshContext>();
   const ingresses = new Map<string, string>(); // ZoneIngress name → proxyId
   const dirtyIngresses = new Set<string>();
+  const offlineIngresses = new Set<string>(); // ZoneIngress names of this zone counted offline
+  const ingressOfflineTimers = new Map<string, NodeJS.Timeout>();
   let allIngressesDirty = false;
   // Proxy-independent resources are generated once per mesh context and shared by its proxies.
   const memos = new WeakMap<MeshContext, GenerationMemo>();
@@ -159,9 +173,19 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   };
   const isOffline = (mesh: string, name: string): boolean => offline.get(mesh)?.has(name) === true;
 
-  /** End of the startup grace: every Dataplane whose proxy has not connected to this CP is offline. */
+  /**
+   * End of the startup grace: every Dataplane whose proxy, and every zone ingress of this zone
+   * that has not connected to this CP is offline.
+   */
   async function markUnconnectedOffline(): Promise<void> {
-    const dataplanes = (await options.store.list({ type: 'Dataplane' })).items;
+    const [dataplanes, zoneIngresses] = await Promise.all([
+      options.store.list({ type: 'Dataplane' }).then((page) => page.items),
+      options.store.list({ type: 'ZoneIngress' }).then((page) => page.items),
+    ]);
+    const staleIngresses = zoneIngresses
+      .filter((i) => ingressZoneOf(i) === options.zone && !ingresses.has(i.meta.name))
+      .map((i) => i.meta.name);
+    for (const name of staleIngresses) offlineIngresses.add(name);
     const stale: string[] = [];
     for (const dp of dataplanes) {
       const mesh = dp.meta.mesh;
@@ -173,7 +197,16 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       dirtyMeshes.add(mesh);
       stale.push(`${mesh}/${dp.meta.name}`);
     }
-    if (stale.length === 0) return;
+    if (staleIngresses.length > 0) {
+      log.info(
+        { ingresses: staleIngresses },
+        'zone ingresses that did not connect within the startup grace period are offline',
+      );
+    }
+    if (stale.length === 0) {
+      if (staleIngresses.length > 0) options.onOfflineChanged?.();
+      return;
+    }
     log.info(
       { count: stale.length, dataplanes: stale.slice(0, 20) },
       'dataplanes whose proxies did not connect within the startup grace period are offline; their endpoints are left out until they connect',
@@ -319,6 +352,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
         if (event.key.type === 'ZoneIngress') markAllMeshes();
         if (event.key.type === 'Dataplane' || event.key.type === 'Mesh' || event.key.type === 'ZoneIngress')
           markIngresses();
+        if (event.key.type === 'ZoneIngress' && event.op === 'delete') offlineIngresses.delete(event.key.name);
         if (event.key.type === 'Dataplane' && event.op === 'delete' && event.key.mesh !== undefined) {
           offline.get(event.key.mesh)?.delete(event.key.name);
           options.certs.forget(event.key.mesh, event.key.name);
@@ -343,6 +377,8 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       stopped = true;
       unsubscribe?.();
       if (graceTimer !== undefined) clearTimeout(graceTimer);
+      for (const t of ingressOfflineTimers.values()) clearTimeout(t);
+      ingressOfflineTimers.clear();
       if (timer !== undefined) clearTimeout(timer);
       if (renewTimer !== undefined) clearInterval(renewTimer);
       await running;
@@ -370,13 +406,31 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
     ingressConnected(proxyId, name) {
       ingresses.set(name, proxyId);
       markIngress(name);
+      clearTimeout(ingressOfflineTimers.get(name));
+      ingressOfflineTimers.delete(name);
+      if (offlineIngresses.delete(name)) {
+        log.info({ ingress: name }, 'zone ingress is back online');
+        options.onOfflineChanged?.();
+      }
     },
     ingressDisconnected(proxyId, name) {
       if (ingresses.get(name) !== proxyId) return;
       ingresses.delete(name);
       options.cache.delete(proxyId);
+      clearTimeout(ingressOfflineTimers.get(name));
+      const offlineAfterMs = options.ingressOfflineAfterMs ?? 5_000;
+      const timeout = setTimeout(() => {
+        ingressOfflineTimers.delete(name);
+        if (stopped || ingresses.has(name)) return;
+        offlineIngresses.add(name);
+        log.warn({ ingress: name, offlineAfterMs }, 'zone ingress is offline: it stops advertising services');
+        options.onOfflineChanged?.();
+      }, offlineAfterMs);
+      timeout.unref();
+      ingressOfflineTimers.set(name, timeout);
     },
     isOffline,
+    isIngressOffline: (name) => offlineIngresses.has(name),
     async inspectIngress(name) {
       return generateIngress(name, (await options.store.list({ type: 'Dataplane' })).items);
     },
