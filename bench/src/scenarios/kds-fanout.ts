@@ -11,6 +11,7 @@ import { formatMs, formatNumber } from '../report/table.js';
 import type { Scenario, ScenarioReport } from '../scenario.js';
 import type { KdsFanoutResult, MemoryMark, PhaseCpu } from './kds-fanout/run-kds-fanout.js';
 import { runKdsFanout } from './kds-fanout/run-kds-fanout.js';
+import { formatLogProblems, passThroughOptions, type Row, runEachSize, sizeNotes, sizeTable } from './per-size.js';
 
 export type { KdsFanoutOptions, KdsFanoutResult } from './kds-fanout/run-kds-fanout.js';
 export { runKdsFanout } from './kds-fanout/run-kds-fanout.js';
@@ -43,7 +44,7 @@ function cpu(p: PhaseCpu): string {
 }
 
 /** Table rows: label, target, and a formatter per result. */
-const ROWS: readonly [string, string, (r: KdsFanoutResult) => string][] = [
+const ROWS: readonly Row<KdsFanoutResult>[] = [
   [
     'Z zones dial at once → all connected, stores quiet (resources per zone)',
     '—',
@@ -142,15 +143,6 @@ const ABOUT = [
   'runs from TypeScript sources through tsx.',
 ].join(' ');
 
-function problems(list: KdsFanoutResult['globalLogProblems']): string {
-  return list.length === 0
-    ? 'none'
-    : list
-        .slice(0, 5)
-        .map((p) => `${p.count}× ${p.level} "${p.msg}"`)
-        .join(', ');
-}
-
 /** The registered scenario. */
 export const kdsFanoutScenario: Scenario = {
   name: 'kds-fanout',
@@ -159,45 +151,23 @@ export const kdsFanoutScenario: Scenario = {
   defaultSizes: [10, 50],
   smokeSizes: [3],
   async run(options): Promise<ScenarioReport> {
-    const results: (KdsFanoutResult | Error)[] = [];
-    for (const size of options.sizes) {
-      try {
-        results.push(
-          await runKdsFanout({
-            zones: size,
-            log: options.log,
-            ...(options.smoke ? { rounds: 3, dataplanes: 200 } : {}),
-            ...(options.storeType === undefined ? {} : { storeType: options.storeType }),
-            ...(options.cpLogLevel === undefined ? {} : { cpLogLevel: options.cpLogLevel }),
-            ...(options.cpuProfileDir === undefined ? {} : { cpuProfileDir: options.cpuProfileDir }),
-            ...(options.keepLogsDir === undefined ? {} : { keepLogsDir: options.keepLogsDir }),
-          }),
-        );
-      } catch (err) {
-        const error = err instanceof Error ? err : new Error(String(err));
-        options.log(`[kds-fanout Z=${size}] failed: ${error.message}`);
-        results.push(error);
-      }
-    }
-    const columns = ['metric', 'target', ...options.sizes.map((s) => `Z = ${formatNumber(s)}`)];
-    const rows = ROWS.map(([label, target, format]) => [
-      label,
-      target,
-      ...results.map((r) => (r instanceof Error ? 'failed' : format(r))),
-    ]);
-    const notes: string[] = [];
-    for (const [i, r] of results.entries()) {
-      const size = formatNumber(options.sizes[i]);
-      if (r instanceof Error) {
-        notes.push(`Z = ${size} failed: ${r.message.split('\n')[0]}`);
-        continue;
-      }
-      notes.push(
-        `Z = ${size}: ${r.storeType} store on the global; building the sync zone's store took ${formatMs(r.syncStoreBuildMs)} ` +
-          `(before it connects, not timed); global log problems: ${problems(r.globalLogProblems)}; ` +
-          `zone log problems: ${problems(r.zoneLogProblems)}${r.keptLog === undefined ? '' : `; log kept at ${r.keptLog}`}`,
-      );
-    }
+    const results = await runEachSize(options, 'kds-fanout', 'Z', (zones) =>
+      runKdsFanout({
+        zones,
+        log: options.log,
+        ...(options.smoke ? { rounds: 3, dataplanes: 200 } : {}),
+        ...passThroughOptions(options),
+      }),
+    );
+    const notes = sizeNotes(
+      options.sizes,
+      'Z',
+      results,
+      (r) =>
+        `${r.storeType} store on the global; building the sync zone's store took ${formatMs(r.syncStoreBuildMs)} ` +
+        `(before it connects, not timed); global log problems: ${formatLogProblems(r.globalLogProblems)}; ` +
+        `zone log problems: ${formatLogProblems(r.zoneLogProblems)}${r.keptLog === undefined ? '' : `; log kept at ${r.keptLog}`}`,
+    );
     notes.push(
       'The Z zones share one bench process, so they decode and apply each policy one after the other: part of the spread between the first and the last zone (and of “every zone”) is the bench’s serial apply (its CPU per round ÷ Z per zone), which separate zone CPs would do in parallel.',
     );
@@ -205,7 +175,7 @@ export const kdsFanoutScenario: Scenario = {
       'CPU cells read “global / bench process / every other process over wall time”; the 2 cores give 2 × wall of capacity.',
     );
     return {
-      table: { columns, rows },
+      table: sizeTable(options.sizes, 'Z', ROWS, results),
       notes,
       failed: results.some(
         (r) => r instanceof Error || r.policy.missing > 0 || r.sync.apiMs === undefined || r.sync.ackedMs === undefined,

@@ -9,6 +9,7 @@
 import type { Distribution } from '../report/stats.js';
 import { formatMs, formatNumber } from '../report/table.js';
 import type { Scenario, ScenarioReport } from '../scenario.js';
+import { formatLogProblems, passThroughOptions, type Row, runEachSize, sizeNotes, sizeTable } from './per-size.js';
 import { runXdsScale, type XdsScaleResult } from './xds-scale/run-xds-scale.js';
 
 export type { XdsScaleOptions, XdsScaleResult } from './xds-scale/run-xds-scale.js';
@@ -35,7 +36,7 @@ function refusals(r: XdsScaleResult): string {
 }
 
 /** Table rows: label, target, and a formatter per result. */
-const ROWS: readonly [string, string, (r: XdsScaleResult) => string][] = [
+const ROWS: readonly Row<XdsScaleResult>[] = [
   [
     'register N Dataplanes over REST (32 in flight)',
     '—',
@@ -129,50 +130,17 @@ export const xdsScaleScenario: Scenario = {
   defaultSizes: [1_000, 5_000],
   smokeSizes: [50],
   async run(options): Promise<ScenarioReport> {
-    const results: (XdsScaleResult | Error)[] = [];
-    for (const size of options.sizes) {
-      try {
-        results.push(
-          await runXdsScale({
-            proxies: size,
-            log: options.log,
-            ...(options.storeType === undefined ? {} : { storeType: options.storeType }),
-            ...(options.cpLogLevel === undefined ? {} : { cpLogLevel: options.cpLogLevel }),
-            ...(options.cpuProfileDir === undefined ? {} : { cpuProfileDir: options.cpuProfileDir }),
-            ...(options.keepLogsDir === undefined ? {} : { keepLogsDir: options.keepLogsDir }),
-          }),
-        );
-      } catch (err) {
-        const error = err instanceof Error ? err : new Error(String(err));
-        options.log(`[xds-scale N=${size}] failed: ${error.message}`);
-        results.push(error);
-      }
-    }
-    const columns = ['metric', 'target', ...options.sizes.map((s) => `N = ${formatNumber(s)}`)];
-    const rows = ROWS.map(([label, target, format]) => [
-      label,
-      target,
-      ...results.map((r) => (r instanceof Error ? 'failed' : format(r))),
-    ]);
-    const notes: string[] = [];
-    for (const [i, r] of results.entries()) {
-      const size = formatNumber(options.sizes[i]);
-      if (r instanceof Error) {
-        notes.push(`N = ${size} failed: ${r.message.split('\n')[0]}`);
-        continue;
-      }
-      notes.push(
-        `N = ${size}: ${r.services} services over ${r.channels} gRPC channel(s), ${r.storeType} store; ` +
-          `CP log problems: ${
-            r.cpLogProblems.length === 0
-              ? 'none'
-              : r.cpLogProblems
-                  .slice(0, 5)
-                  .map((p) => `${p.count}× ${p.level} "${p.msg}"`)
-                  .join(', ')
-          }${r.keptLog === undefined ? '' : `; log kept at ${r.keptLog}`}`,
-      );
-    }
+    const results = await runEachSize(options, 'xds-scale', 'N', (proxies) =>
+      runXdsScale({ proxies, log: options.log, ...passThroughOptions(options) }),
+    );
+    const notes = sizeNotes(
+      options.sizes,
+      'N',
+      results,
+      (r) =>
+        `${r.services} services over ${r.channels} gRPC channel(s), ${r.storeType} store; ` +
+        `CP log problems: ${formatLogProblems(r.cpLogProblems)}${r.keptLog === undefined ? '' : `; log kept at ${r.keptLog}`}`,
+    );
     notes.push(
       'The bench client (simulated proxies) and the CP share the same cores: client CPU time is listed above; figures include that contention.',
     );
@@ -185,7 +153,7 @@ export const xdsScaleScenario: Scenario = {
       );
     }
     return {
-      table: { columns, rows },
+      table: sizeTable(options.sizes, 'N', ROWS, results),
       notes,
       failed: results.some((r) => r instanceof Error),
       nothingMeasured: results.every((r) => r instanceof Error),
