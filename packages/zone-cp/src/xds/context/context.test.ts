@@ -64,6 +64,39 @@ describe('mesh and proxy contexts', () => {
     const address = prometheus?.address?.address;
     assert.equal(address?.case === 'socketAddress' ? address.value.portSpecifier.value : undefined, 5671);
   });
+
+  it("keeps a service's protocol while no instance serves it: declared by unready or offline ones, else remembered", async () => {
+    const store = createMemoryStore();
+    await store.create({ type: 'Mesh', name: 'default', labels: {}, spec: {} });
+    await store.create(dataplane('web-1', 'web', '10.0.0.1'));
+    await store.create(dataplane('backend-1', 'backend', '10.0.0.2', false));
+    await store.create(dataplane('backend-2', 'backend', '10.0.0.3'));
+    const options = {
+      zone: 'zone-1',
+      offline: new Set(['backend-2']),
+      parseDurationMs: (t: string) => parseDuration(t, { allowDaysAndYears: true }),
+    };
+    const first = await buildMeshContext(store, builtinRegistry, 'default', options);
+    assert.ok(first !== undefined);
+    assert.equal(first.endpoints.get('backend'), undefined, 'no instance serves backend');
+    assert.equal(first.protocols.get('backend'), 'http', 'its instances still declare http');
+
+    // Every backend gone (e.g. a remote-only service whose ingress withdrew it): the protocol is remembered.
+    await store.delete({ type: 'Dataplane', mesh: 'default', name: 'backend-1' });
+    await store.delete({ type: 'Dataplane', mesh: 'default', name: 'backend-2' });
+    const without = await buildMeshContext(store, builtinRegistry, 'default', options);
+    assert.equal(without?.protocols.get('backend'), undefined, 'nothing to remember from');
+    const remembered = await buildMeshContext(store, builtinRegistry, 'default', {
+      ...options,
+      previousProtocols: first.protocols,
+    });
+    assert.ok(remembered !== undefined);
+    assert.equal(remembered.protocols.get('backend'), 'http');
+    const web = remembered.dataplanes.get('web-1');
+    assert.ok(web !== undefined);
+    const proxy = buildProxyContext(remembered, web, undefined, { zone: 'zone-1', defaultAdminPort: 9901 });
+    assert.equal(proxy.dataplane.outbounds[0]?.protocol, 'http');
+  });
 });
 
 /** A ZoneIngress as another zone's CP registers it (and KDS brings it here). */

@@ -49,6 +49,12 @@ export interface MeshContextOptions {
   readonly offline: ReadonlySet<string>;
   /** Parses `1d`, `24h`, … into ms. */
   readonly parseDurationMs: (text: string) => number | undefined;
+  /**
+   * Protocols from the previous context of this mesh: a service that has no instance left
+   * anywhere keeps its protocol, so its outbound listeners stay HTTP (answering 503) instead of
+   * flipping to TCP and back, which would reset every open connection both times.
+   */
+  readonly previousProtocols?: ReadonlyMap<string, ServiceProtocol>;
 }
 
 const PROTOCOLS: ReadonlySet<string> = new Set<ServiceProtocol>(['http', 'http2', 'grpc', 'tcp']);
@@ -100,18 +106,20 @@ export async function buildMeshContext(
   const protocolVotes = new Map<string, Set<ServiceProtocol>>();
   for (const dp of dataplaneList ?? []) {
     dataplanes.set(dp.meta.name, dp);
-    if (options.offline.has(dp.meta.name)) continue;
+    const offline = options.offline.has(dp.meta.name);
     const spec = dp.spec as DataplaneSpec;
     for (const inbound of spec.networking.inbound ?? []) {
       const tags = inbound.tags ?? {};
       const service = tags['kuma.io/service'];
-      if (service === undefined || inbound.health?.ready === false) continue;
-      const list = endpoints.get(service) ?? [];
-      list.push({ address: inbound.address ?? spec.networking.address, port: inbound.port, tags, zone: options.zone });
-      endpoints.set(service, list);
+      if (service === undefined) continue;
+      // Every registered instance declares its service's protocol, serving or not.
       const votes = protocolVotes.get(service) ?? new Set<ServiceProtocol>();
       votes.add(protocolOf(tags));
       protocolVotes.set(service, votes);
+      if (offline || inbound.health?.ready === false) continue;
+      const list = endpoints.get(service) ?? [];
+      list.push({ address: inbound.address ?? spec.networking.address, port: inbound.port, tags, zone: options.zone });
+      endpoints.set(service, list);
     }
   }
   const { mtls, validForMs } = mtlsOf(mesh.spec as MeshSpec, options.parseDurationMs);
@@ -123,7 +131,7 @@ export async function buildMeshContext(
     for (const endpoint of list) votes.add(protocolOf(endpoint.tags));
     protocolVotes.set(service, votes);
   }
-  const protocols = new Map<string, ServiceProtocol>();
+  const protocols = new Map<string, ServiceProtocol>(options.previousProtocols ?? []);
   for (const [service, votes] of protocolVotes) {
     protocols.set(service, votes.size === 1 ? ([...votes][0] as ServiceProtocol) : 'tcp');
   }

@@ -257,6 +257,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
     const ctx = await buildMeshContext(options.store, options.registry, mesh, {
       zone: options.zone,
       offline: offline.get(mesh) ?? new Set(),
+      ...(cached === undefined ? {} : { previousProtocols: cached.protocols }),
       parseDurationMs: (t) => parseDuration(t, { allowDaysAndYears: true }),
     });
     if (ctx === undefined) contexts.delete(mesh);
