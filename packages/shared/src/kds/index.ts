@@ -45,6 +45,7 @@ export {
   clientStreamPort,
   type KdsStreamEnd,
   type KdsStreamPort,
+  kdsMessageWorthCompressing,
   serverStreamPort,
 } from './kds-stream-port.js';
 export type { KdsAppliedInfo, KdsSentInfo, KdsSyncEvents } from './kds-sync-events.js';

@@ -5,6 +5,20 @@
 
 import type { ClientDuplexStream, ServerDuplexStream } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
+import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from '@strait/proto/envoy';
+
+/** grpc-js's `WriteFlags.NoCompress` (a const enum it does not export at runtime). */
+const NO_COMPRESS = 2;
+
+/**
+ * Whether a KDS message is worth gzipping: only bulk does (resources, or the versions a
+ * reconnecting receiver holds). ACKs, NACKs and heartbeats are a few hundred bytes, and zlib set
+ * up per message cost the global about 16 % of its busy time gunzipping them.
+ */
+export function kdsMessageWorthCompressing(message: DeltaDiscoveryRequest | DeltaDiscoveryResponse): boolean {
+  if ('resources' in message) return message.resources.length > 0 || message.removedResources.length > 64;
+  return Object.keys(message.initialResourceVersions).length > 0 || message.resourceNamesSubscribe.length > 64;
+}
 
 /** How a stream ended. */
 export interface KdsStreamEnd {
@@ -90,7 +104,8 @@ export function serverStreamPort<In, Out>(call: ServerDuplexStream<In, Out>): Kd
 }
 
 /**
- * Adapts a grpc-js client call (the zone's side). Closing half-closes the call and lets the
+ * Adapts a grpc-js client call (the zone's side). Messages `compress` says no to are sent
+ * uncompressed even on a gzip channel (see {@link kdsMessageWorthCompressing}). Closing half-closes the call and lets the
  * server finish it; only a server that has not finished it after `cancelAfterMs` gets a
  * cancellation (RST_STREAM). Resetting streams with writes in flight is what Node's HTTP/2 layer
  * handles worst (Node 20 was seen spinning in `SendPendingData`), so the graceful path is the
@@ -99,6 +114,7 @@ export function serverStreamPort<In, Out>(call: ServerDuplexStream<In, Out>): Kd
 export function clientStreamPort<In, Out>(
   call: ClientDuplexStream<Out, In>,
   cancelAfterMs = 1_000,
+  compress: (message: Out) => boolean = () => true,
 ): KdsStreamPort<In, Out> {
   const end = once();
   let closedBy: { code: number; details: string } | undefined;
@@ -111,8 +127,9 @@ export function clientStreamPort<In, Out>(
   });
   // grpc-js also emits non-OK statuses as errors; 'status' reports them.
   call.on('error', () => {});
+  const write = (message: Out): boolean => (compress(message) ? call.write(message) : call.write(message, NO_COMPRESS));
   return {
-    write: (message) => (call.writableEnded || call.destroyed ? true : call.write(message)),
+    write: (message) => (call.writableEnded || call.destroyed ? true : write(message)),
     onMessage: (listener) => call.on('data', listener),
     onDrain: (listener) => call.on('drain', listener),
     onEnd: end.listen,

@@ -12,8 +12,9 @@
  * connection's fault (a middlebox that stopped forwarding one way), and HTTP/2 would keep such a
  * connection for keepalive time + timeout: new streams on it would stall again, and again.
  *
- * The channel sends gzip (`grpc.default_compression_algorithm`); grpc-js servers do not compress
- * their replies.
+ * The channel sends gzip (`grpc.default_compression_algorithm`) for bulk messages only
+ * (`kdsMessageWorthCompressing`: resources, a reconnect's initial versions); ACKs and heartbeats go
+ * uncompressed. grpc-js servers do not compress their replies.
  */
 
 import { compressionAlgorithms, Metadata, status } from '@grpc/grpc-js';
@@ -31,6 +32,7 @@ import {
   KDS_VERSION_HEADER,
   type KdsStreamEnd,
   type KdsSyncEvents,
+  kdsMessageWorthCompressing,
   startReceiverSession,
   startSenderSession,
   zoneToGlobalSendFlow,
@@ -127,7 +129,11 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
     };
     const common = { store: opts.store, registry: opts.registry, sync: opts.sync, events };
     const down = startReceiverSession(
-      clientStreamPort<DeltaDiscoveryResponse, DeltaDiscoveryRequest>(grpc.globalToZone(md)),
+      clientStreamPort<DeltaDiscoveryResponse, DeltaDiscoveryRequest>(
+        grpc.globalToZone(md),
+        undefined,
+        kdsMessageWorthCompressing,
+      ),
       {
         ...common,
         log: log.child({ stream: 'global-to-zone' }),
@@ -140,7 +146,11 @@ export function createKdsClient(options: KdsClientOptions): KdsClient {
       },
     );
     const up = startSenderSession(
-      clientStreamPort<DeltaDiscoveryRequest, DeltaDiscoveryResponse>(grpc.zoneToGlobal(md)),
+      clientStreamPort<DeltaDiscoveryRequest, DeltaDiscoveryResponse>(
+        grpc.zoneToGlobal(md),
+        undefined,
+        kdsMessageWorthCompressing,
+      ),
       {
         ...common,
         log: log.child({ stream: 'zone-to-global' }),
