@@ -276,6 +276,20 @@ describe('zone ingress with real Envoy (SNI passthrough, availableServices, toke
     assert.ok(row !== undefined, out.stdout);
     assert.match(row, /online/);
     assert.match(row, /backend:1/);
+
+    // The Envoy config the zone CP generates for it, as the CLI shows it (no certificates in it).
+    const config = strait(['--api-address', cp.api, 'inspect', 'zoneingress', 'zi-1', '-o', 'json']);
+    assert.equal(config.status, 0, config.stderr);
+    const xds = JSON.parse(config.stdout) as {
+      listeners: { filterChains: { filterChainMatch?: { serverNames?: string[] } }[] }[];
+      secrets: unknown[];
+    };
+    const snis = xds.listeners.flatMap((l) => l.filterChains.flatMap((c) => c.filterChainMatch?.serverNames ?? []));
+    assert.ok(snis.includes('backend{mesh=default}'), JSON.stringify(snis));
+    assert.deepEqual(xds.secrets, []);
+    const unknown = strait(['--api-address', cp.api, 'inspect', 'zoneingress', 'nope']);
+    assert.notEqual(unknown.status, 0);
+    assert.match(unknown.stderr, /ZoneIngress nope not found/);
   });
 
   it('follows the backend: gone → unavailable and refused; back → reachable again', async () => {

@@ -106,6 +106,10 @@ export async function startZoneCp(options: StartZoneCpOptions): Promise<RunningZ
             if (reconciler === undefined) throw new StraitError('Unavailable', 'the zone CP is still starting');
             return reconciler.inspect(mesh, name);
           },
+          inspectIngress: (name) => {
+            if (reconciler === undefined) throw new StraitError('Unavailable', 'the zone CP is still starting');
+            return reconciler.inspectIngress(name);
+          },
         },
       });
     },

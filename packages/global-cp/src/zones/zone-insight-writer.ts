@@ -41,7 +41,7 @@ export interface ZoneInsightWriterOptions {
   readonly offlineAfterMs?: number;
   /** How often insights are written and silence is checked; default 1 s. */
   readonly flushIntervalMs?: number;
-  /** Called when a zone goes offline for silence (the KDS server closes its streams). */
+  /** Called when a zone goes offline for silence (its KDS streams are closed by their own heartbeat timeout). */
   readonly onOffline?: (zone: string) => void;
   readonly keepSubscriptions?: number;
   /** Clock (tests); default `Date.now`. */

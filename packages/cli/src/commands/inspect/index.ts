@@ -3,6 +3,7 @@ import type { CliContext } from '../../cli-context.js';
 import { registerInspectDataplane } from './dataplane.js';
 import { registerInspectDataplanes } from './dataplanes.js';
 import { registerInspectMeshes } from './meshes.js';
+import { registerInspectZoneIngress } from './zone-ingress.js';
 import { registerInspectZoneIngresses } from './zone-ingresses.js';
 import { registerInspectZones } from './zones.js';
 
@@ -19,6 +20,7 @@ const VIEWS: readonly InspectView[] = [
   registerInspectDataplane,
   registerInspectZones,
   registerInspectZoneIngresses,
+  registerInspectZoneIngress,
 ];
 
 /** Registers `strait inspect` and its views: what the control plane computed or observed, not what was applied. */
