@@ -28,30 +28,39 @@ export async function zoneCpPorts(): Promise<ZoneCpPorts> {
   return { api: await freePort(), diagnostics: await freePort(), xds: await freePort() };
 }
 
-/** Starts `strait zone-cp run` on loopback with a SQLite store in `dataDir` and waits for `ready`. */
-export async function startZoneCpProcess(
-  name: string,
+/** The environment of a zone CP on `ports` of loopback, with its data in `dataDir`; `env` wins. */
+export function zoneCpEnv(
+  dataDir: string,
+  zone: string,
+  ports: ZoneCpPorts,
+  env: Record<string, string>,
+): Record<string, string> {
+  return {
+    STRAIT_DATA_DIR: dataDir,
+    STRAIT_ZONE_NAME: zone,
+    STRAIT_API_HOST: '127.0.0.1',
+    STRAIT_API_PORT: String(ports.api),
+    STRAIT_DIAGNOSTICS_HOST: '127.0.0.1',
+    STRAIT_DIAGNOSTICS_PORT: String(ports.diagnostics),
+    STRAIT_XDS_HOST: '127.0.0.1',
+    STRAIT_XDS_PORT: String(ports.xds),
+    ...env,
+  };
+}
+
+/**
+ * Waits for a started zone CP's `ready` and describes it. A CP that never got ready is killed:
+ * it must not outlive the test that could not get hold of it.
+ */
+export async function zoneCpWhenReady(
+  handle: ProcessHandle,
   dataDir: string,
   ports: ZoneCpPorts,
-  env: Record<string, string> = {},
 ): Promise<ZoneCpProcess> {
-  const handle = startStrait(
-    name,
-    ['zone-cp', 'run'],
-    {
-      STRAIT_DATA_DIR: dataDir,
-      STRAIT_ZONE_NAME: env.STRAIT_ZONE_NAME ?? 'zone-1',
-      STRAIT_API_HOST: '127.0.0.1',
-      STRAIT_API_PORT: String(ports.api),
-      STRAIT_DIAGNOSTICS_HOST: '127.0.0.1',
-      STRAIT_DIAGNOSTICS_PORT: String(ports.diagnostics),
-      STRAIT_XDS_HOST: '127.0.0.1',
-      STRAIT_XDS_PORT: String(ports.xds),
-      ...env,
-    },
-    join(dataDir, `${name}.log`),
-  );
-  const ready = await handle.waitForLog('ready');
+  const ready = await handle.waitForLog('ready').catch(async (err: unknown) => {
+    await handle.killGroup();
+    throw err;
+  });
   assert.equal((ready.ports as Record<string, number>).xds, ports.xds);
   return {
     handle,
@@ -61,4 +70,21 @@ export async function startZoneCpProcess(
     caFile: join(dataDir, 'tls', 'ca.crt'),
     ports,
   };
+}
+
+/** Starts `strait zone-cp run` on loopback with a SQLite store in `dataDir` and waits for `ready`. */
+export async function startZoneCpProcess(
+  name: string,
+  dataDir: string,
+  ports: ZoneCpPorts,
+  env: Record<string, string> = {},
+): Promise<ZoneCpProcess> {
+  const zone = env.STRAIT_ZONE_NAME ?? 'zone-1';
+  const handle = startStrait(
+    name,
+    ['zone-cp', 'run'],
+    zoneCpEnv(dataDir, zone, ports, env),
+    join(dataDir, `${name}.log`),
+  );
+  return zoneCpWhenReady(handle, dataDir, ports);
 }
