@@ -189,6 +189,7 @@ Watch it:
   ./strait --api-address $GLOBAL get zoneingresses -o yaml  # what each ingress offers (availableServices)
   ./strait --api-address http://127.0.0.1:15681 inspect dataplanes    # zone-1: web
   ./strait --api-address http://127.0.0.1:15681 inspect dataplane web-1 --type config   # its Envoy config
+  ./strait --api-address http://127.0.0.1:25681 inspect zoneingress ingress-zone-2     # zone-2's ingress: its SNI filter chains
   curl -s http://127.0.0.1:29001/stats | grep 'tcp.ingress_backend'  # zone-2 ingress: connections relayed
   Logs: $DATA/*.log  (global.log, zone-N.log, zone-N-ingress.log, web-dp.log, backend-dp.log, …)
 Press Ctrl-C to stop everything.
