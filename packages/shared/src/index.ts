@@ -40,5 +40,13 @@ export * from './policies/index.js';
 export * from './resources/index.js';
 export * from './store/index.js';
 // stores
-export type { ChangeEvent, ChangeListener, ListPage, ListQuery, ResourceStore, WriteOptions } from './store/store.js';
+export type {
+  ChangeEvent,
+  ChangeListener,
+  ListPage,
+  ListQuery,
+  ResourceStore,
+  WriteOp,
+  WriteOptions,
+} from './store/store.js';
 export * from './tokens/index.js';

@@ -1,74 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { create } from '@bufbuild/protobuf';
-import { type DeltaDiscoveryRequest, DeltaDiscoveryResponseSchema, type Resource } from '@strait/proto/envoy';
-import type { Resource as StoredResource } from '../model/resource.js';
-import { builtinRegistry } from '../resources/index.js';
 import { createMemoryStore } from '../store/memory-store.js';
-import type { ChangeEvent, ResourceStore } from '../store/store.js';
-import { createDeltaReceiver } from './delta-receiver.js';
-import { globalToZoneReceiveFlow, globalToZoneSendFlow } from './global-to-zone-flow.js';
-import { encodeKdsResource } from './kds-envelope.js';
+import type { ResourceStore } from '../store/store.js';
 import { kdsHashedName } from './kds-hashed-name.js';
-import { mtp, testLog, testSync } from './kds-test-helpers.js';
-
-const registry = builtinRegistry;
-const sendFlow = globalToZoneSendFlow({ registry, zone: 'zone-1' });
-
-/** How the global would put a resource on the wire (as stored on the global). */
-function onWire(input: {
-  type: string;
-  mesh?: string;
-  name: string;
-  labels?: Record<string, string>;
-  spec: unknown;
-}): Resource {
-  const stored: StoredResource = {
-    type: input.type,
-    meta: {
-      name: input.name,
-      ...(input.mesh === undefined ? {} : { mesh: input.mesh }),
-      labels: input.labels ?? {},
-      version: 1,
-      creationTime: '2024-01-01T00:00:00.000Z',
-      modificationTime: '2024-01-01T00:00:00.000Z',
-    },
-    spec: input.spec,
-  };
-  return encodeKdsResource(sendFlow.map(stored)).message;
-}
-
-function startReceiver(store: ResourceStore) {
-  const written: DeltaDiscoveryRequest[] = [];
-  const events: ChangeEvent[] = [];
-  store.subscribe((e) => events.push(e));
-  const receiver = createDeltaReceiver({
-    store,
-    registry,
-    flow: globalToZoneReceiveFlow({ registry, zone: 'zone-1' }),
-    sync: testSync({ maxMessageBytes: 8_192 }),
-    log: testLog,
-    events: {},
-    write: (request) => {
-      written.push(request);
-      return true;
-    },
-    node: { id: 'zone-1' },
-  });
-  let nonce = 0;
-  /** Sends a response and returns the ACK/NACK it got. */
-  const respond = async (typeUrl: string, resources: Resource[], removedResources: string[] = []) => {
-    nonce += 1;
-    receiver.handleResponse(
-      create(DeltaDiscoveryResponseSchema, { typeUrl, nonce: `n${nonce}`, resources, removedResources }),
-    );
-    await receiver.idle();
-    const answer = written.find((r) => r.responseNonce === `n${nonce}`);
-    assert.ok(answer, 'every response is answered');
-    return answer.errorDetail?.message ?? 'ACK';
-  };
-  return { receiver, written, events, respond };
-}
+import { mtp } from './kds-test-helpers.js';
+import { onWire, startReceiver } from './receiver-test-kit.js';
 
 async function zoneStore(): Promise<ResourceStore> {
   const store = createMemoryStore();

@@ -7,14 +7,16 @@
  *   computed from its own store), so the sender sends only the difference;
  * - each response is validated as a whole — envelope, JSON, schema (`parseUniversal`), the
  *   direction's rules (origin, zone, name), size, and that it only touches copies this peer gave
- *   us — then applied and ACKed; or NACKed with every reason, writing nothing;
+ *   us — then applied in one store transaction (`receive-plan.ts`) and ACKed; or NACKed with
+ *   every reason, writing nothing;
  * - it deletes only what the sender names in `removed_resources`; while disconnected it keeps
  *   everything (a restarted zone serves the last known config);
  * - responses are applied one at a time, in arrival order.
  *
- * A store failure halfway through a response (e.g. the Mesh was deleted meanwhile) NACKs it
- * after some of it was written: harmless, because versions are content hashes: the sender
- * offers the same versions again later and unchanged ones are skipped on the second pass.
+ * A response is all or nothing, applying included: its writes are one batch, so a store
+ * failure (e.g. the Mesh was deleted meanwhile) NACKs it with nothing written, and the sender
+ * offers it again later. A batch that failed only because the store changed between reading and
+ * writing is planned again from exact reads and applied once more before anything is NACKed.
  */
 
 import { create } from '@bufbuild/protobuf';
@@ -23,20 +25,25 @@ import {
   DeltaDiscoveryRequestSchema,
   type DeltaDiscoveryResponse,
 } from '@strait/proto/envoy';
-import { isStraitError } from '../errors/strait-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { ResourceDescriptor } from '../model/descriptor.js';
 import type { ResourceRegistry } from '../model/registry.js';
-import { formatKey, keyOf, type Resource, type ResourceInput } from '../model/resource.js';
 import { DISPLAY_NAME_LABEL } from '../policies/policy-spec.js';
 import type { ResourceStore } from '../store/store.js';
-import { decodeKdsResource, versionOfInput } from './kds-envelope.js';
 import type { KdsReceiveFlow } from './kds-flow.js';
 import { countKdsReceived } from './kds-metrics.js';
-import { kdsWireName, keyOfWireName } from './kds-names.js';
+import { kdsWireName } from './kds-names.js';
 import { emitKdsEvent, type KdsSyncEvents } from './kds-sync-events.js';
 import type { ResolvedKdsSyncOptions } from './kds-sync-options.js';
 import { kdsContentVersion } from './kds-version.js';
+import {
+  exactLookup,
+  heldLookup,
+  isStalePlan,
+  planResponse,
+  type ResponsePlan,
+  type StoreLookup,
+} from './receive-plan.js';
 
 /** Options of {@link createDeltaReceiver}. */
 export interface DeltaReceiverOptions {
@@ -73,12 +80,6 @@ const MAX_REASONS = 10;
 /** Longest NACK message. */
 const MAX_NACK_CHARS = 4_000;
 
-/** A validated change, ready to apply. */
-interface Upsert {
-  readonly input: ResourceInput;
-  readonly existing: Resource | undefined;
-}
-
 /** Creates a receiver. */
 export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceiver {
   const { store, registry, flow, sync, log, events, write } = options;
@@ -86,6 +87,8 @@ export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceive
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
   let refusedInARow = 0;
+  /** Per type, about how many copies from this peer the store holds (listed at start, then tracked). */
+  const heldCounts = new Map<string, number>();
 
   async function heldVersions(descriptor: ResourceDescriptor): Promise<Record<string, string>> {
     const { items } = await store.list({ type: descriptor.name, labels: flow.heldLabels });
@@ -98,6 +101,7 @@ export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceive
         status: resource.status,
       });
     }
+    heldCounts.set(descriptor.name, Object.keys(versions).length);
     return versions;
   }
 
@@ -123,103 +127,58 @@ export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceive
     }
   }
 
-  /** Validates a whole response; returns what to apply, or the reasons to refuse it. */
-  async function validate(
-    descriptor: ResourceDescriptor,
-    response: DeltaDiscoveryResponse,
-  ): Promise<{ upserts: Upsert[]; removals: Resource[] } | { reasons: string[] }> {
-    const reasons: string[] = [];
-    const upserts: Upsert[] = [];
-    const removals: Resource[] = [];
-    const seen = new Set<string>();
-    for (const message of response.resources) {
-      let input: ResourceInput;
-      try {
-        input = decodeKdsResource(registry, descriptor, message);
-      } catch (err) {
-        reasons.push(isStraitError(err) ? err.message : String(err));
-        continue;
-      }
-      const flowReasons = flow.check(input);
-      if (flowReasons.length > 0) {
-        reasons.push(`${message.name}: ${flowReasons.join(', ')}`);
-        continue;
-      }
-      if (seen.has(message.name)) {
-        reasons.push(`${message.name}: appears twice in one response`);
-        continue;
-      }
-      seen.add(message.name);
-      const stored = flow.toStored(input);
-      const existing = await store.get(keyOf(stored));
-      if (existing !== undefined && !flow.holds(existing)) {
-        reasons.push(`${message.name}: would replace a ${descriptor.name} that did not come from this peer`);
-        continue;
-      }
-      upserts.push({ input: stored, existing });
-    }
-    for (const name of response.removedResources) {
-      const key = keyOfWireName(descriptor, name);
-      if (key === undefined || seen.has(name)) {
-        reasons.push(`${name}: not a removable ${descriptor.name} name`);
-        continue;
-      }
-      let existing: Resource | undefined;
-      try {
-        existing = await store.get(key);
-      } catch (err) {
-        reasons.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-        continue;
-      }
-      if (existing === undefined) continue;
-      if (!flow.holds(existing)) {
-        reasons.push(`${name}: would delete a ${descriptor.name} that did not come from this peer`);
-        continue;
-      }
-      removals.push(existing);
-    }
-    return reasons.length > 0 ? { reasons } : { upserts, removals };
+  /**
+   * How to read the store while validating `response`: one listing of the type's held copies
+   * when the response carries at least as many resources as are held (an initial sync, a
+   * burst), so reading costs one row per held copy instead of one query per resource; else one
+   * `get` per key, so a small change to a large type reads only its own keys.
+   */
+  async function lookupFor(descriptor: ResourceDescriptor, response: DeltaDiscoveryResponse): Promise<StoreLookup> {
+    const held = heldCounts.get(descriptor.name);
+    if (held === undefined || held > response.resources.length) return exactLookup(store);
+    const listed = await heldLookup(store, flow, descriptor);
+    heldCounts.set(descriptor.name, listed.held);
+    return listed.lookup;
   }
 
-  async function apply(upserts: readonly Upsert[], removals: readonly Resource[]): Promise<number> {
-    let written = 0;
-    for (const { input, existing } of upserts) {
-      if (existing !== undefined && sameContent(existing, input)) continue;
-      if (existing === undefined) {
-        try {
-          await store.create(input);
-        } catch (err) {
-          // Created by someone else since validation: fall through to an update (checked again).
-          if (!isStraitError(err, 'AlreadyExists')) throw err;
-          const now = await store.get(keyOf(input));
-          if (now === undefined || !flow.holds(now)) throw err;
-          await store.update(input);
-        }
-      } else {
-        await store.update(input);
-      }
-      written += 1;
-    }
-    for (const resource of removals) {
+  /**
+   * Validates and applies a response as one batch; returns what was applied, or the reasons to
+   * refuse it (nothing written). A batch that failed because the store changed since it was
+   * read is planned again from exact reads and tried once more; any other failure throws.
+   */
+  async function validateAndApply(
+    descriptor: ResourceDescriptor,
+    response: DeltaDiscoveryResponse,
+  ): Promise<ResponsePlan | { readonly reasons: readonly string[] } | undefined> {
+    let lookup = await lookupFor(descriptor, response);
+    for (let attempt = 1; ; attempt += 1) {
+      const plan = await planResponse({ registry, flow, lookup }, descriptor, response);
+      if (closed) return undefined;
+      if ('reasons' in plan) return plan;
       try {
-        await store.delete(keyOf(resource));
+        await store.applyBatch(plan.ops);
       } catch (err) {
-        // Already gone (e.g. cascaded from its Mesh): the goal is reached.
-        if (!isStraitError(err, 'NotFound')) throw err;
+        if (attempt > 1 || !isStalePlan(err)) throw err;
+        log.debug({ err, type: descriptor.name }, 'KDS response met a changed store; validating it again');
+        lookup = exactLookup(store);
+        continue;
       }
-      // One line per delete, so that a spurious one can be found afterwards (and tests can).
-      log.info(
-        {
-          type: resource.type,
-          mesh: resource.meta.mesh,
-          name: resource.meta.name,
-          displayName: resource.meta.labels[DISPLAY_NAME_LABEL],
-        },
-        'KDS deleted a resource the peer removed',
-      );
-      written += 1;
+      const held = heldCounts.get(descriptor.name);
+      if (held !== undefined) heldCounts.set(descriptor.name, held + plan.creates - plan.removals.length);
+      for (const resource of plan.removals) {
+        // One line per delete, so that a spurious one can be found afterwards (and tests can).
+        log.info(
+          {
+            type: resource.type,
+            mesh: resource.meta.mesh,
+            name: resource.meta.name,
+            displayName: resource.meta.labels[DISPLAY_NAME_LABEL],
+          },
+          'KDS deleted a resource the peer removed',
+        );
+      }
+      return plan;
     }
-    return written;
   }
 
   async function handle(response: DeltaDiscoveryResponse): Promise<void> {
@@ -247,11 +206,12 @@ export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceive
         names,
       );
     }
-    const checked = await validate(descriptor, response);
-    if (closed) return;
-    if ('reasons' in checked) return nack(type, nonce, checked.reasons, names);
+    let applied: ResponsePlan;
     try {
-      await apply(checked.upserts, checked.removals);
+      const outcome = await validateAndApply(descriptor, response);
+      if (outcome === undefined || closed) return;
+      if ('reasons' in outcome) return nack(type, nonce, outcome.reasons, names);
+      applied = outcome;
     } catch (err) {
       if (closed) return;
       log.error({ err, type, nonce }, 'KDS response could not be applied');
@@ -273,13 +233,13 @@ export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceive
     refusedInARow = 0;
     write(create(DeltaDiscoveryRequestSchema, { typeUrl: type, responseNonce: nonce }));
     log.debug(
-      { type, nonce, resources: checked.upserts.length, removed: checked.removals.length },
+      { type, nonce, resources: applied.resources, removed: applied.removals.length, writes: applied.ops.length },
       'KDS response applied',
     );
     emitKdsEvent(events, log, 'onApplied', type, {
       nonce,
-      resources: checked.upserts.length,
-      removed: checked.removals.length,
+      resources: applied.resources,
+      removed: applied.removals.length,
     });
   }
 
@@ -312,18 +272,6 @@ export function createDeltaReceiver(options: DeltaReceiverOptions): DeltaReceive
     },
     idle: () => chain.catch(() => undefined),
   };
-}
-
-/** True when storing `input` over `existing` would change nothing (content and owner). */
-function sameContent(existing: Resource, input: ResourceInput): boolean {
-  const ownerSame =
-    input.owner === undefined ||
-    (existing.meta.owner !== undefined && formatKey(existing.meta.owner) === formatKey(input.owner));
-  return (
-    ownerSame &&
-    kdsContentVersion({ labels: existing.meta.labels, spec: existing.spec, status: existing.status }) ===
-      versionOfInput(input)
-  );
 }
 
 /** Size of a response as received: what its resources and names weigh on the wire. */

@@ -6,8 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { type ErrorCode, isStraitError } from '../errors/strait-error.js';
-import type { Resource, ResourceInput, ResourceKey } from '../model/resource.js';
+import { isStraitError } from '../errors/strait-error.js';
+import type { ResourceKey } from '../model/resource.js';
+import { runBatchContract } from './batch-contract.js';
+import {
+  GLOBAL_SCOPED,
+  keyOfThing,
+  MESH_SCOPED,
+  mesh,
+  OTHER_MESH_SCOPED,
+  printable,
+  RFC3339_UTC,
+  record,
+  rejectsWith,
+  thing,
+  tryMutate,
+  zoneThing,
+} from './contract-fixtures.js';
 import type { ChangeEvent, ResourceStore } from './store.js';
 
 /** A fresh, empty store and how to dispose of it (close it, remove its files). */
@@ -18,56 +33,6 @@ export interface StoreUnderTest {
 
 /** Opens a fresh, empty store for one test case. */
 export type StoreFactory = () => Promise<StoreUnderTest>;
-
-const MESH_SCOPED = 'TrafficThing';
-const OTHER_MESH_SCOPED = 'OtherThing';
-const GLOBAL_SCOPED = 'ZoneThing';
-const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-function mesh(name: string, extra: Partial<ResourceInput> = {}): ResourceInput {
-  return { type: 'Mesh', name, spec: { mtls: { enabled: false } }, ...extra };
-}
-
-function thing(meshName: string, name: string, extra: Partial<ResourceInput> = {}): ResourceInput {
-  return { type: MESH_SCOPED, mesh: meshName, name, spec: { port: 8080, tags: ['a', 'b'] }, ...extra };
-}
-
-function zoneThing(name: string, extra: Partial<ResourceInput> = {}): ResourceInput {
-  return { type: GLOBAL_SCOPED, name, spec: { address: `${name}.example` }, ...extra };
-}
-
-function keyOfThing(meshName: string, name: string): ResourceKey {
-  return { type: MESH_SCOPED, mesh: meshName, name };
-}
-
-function printable(r: Resource | ResourceKey): string {
-  const key = 'meta' in r ? { type: r.type, mesh: r.meta.mesh, name: r.meta.name } : r;
-  return `${key.type}/${key.mesh ?? ''}/${key.name}`;
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(isStraitError(err), `expected a StraitError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    return true;
-  });
-}
-
-/** Runs `mutate`, ignoring the TypeError a frozen object throws in strict code. */
-function tryMutate(mutate: () => void): void {
-  try {
-    mutate();
-  } catch (err) {
-    if (!(err instanceof TypeError)) throw err;
-  }
-}
-
-/** Collects every event of `store` from now on. */
-function record(store: ResourceStore): { events: ChangeEvent[]; stop: () => void } {
-  const events: ChangeEvent[] = [];
-  const stop = store.subscribe((e) => events.push(e));
-  return { events, stop };
-}
 
 /**
  * Registers the contract suite for one store implementation. `factory` is called once per
@@ -669,6 +634,8 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         assert.deepEqual(stored?.meta.labels, { a: '1' });
       });
     });
+
+    runBatchContract(() => store);
 
     describe('close', () => {
       it('is idempotent', async () => {

@@ -11,7 +11,7 @@ import { assembleResource, deepFreeze, toJsonText } from './snapshot.js';
 import type { ChangeEvent, ResourceStore } from './store.js';
 import { storeClosed } from './store-errors.js';
 import { checkKey, checkListQuery } from './validate-input.js';
-import { applyCreate, applyDelete, applyUpdate, type WriteTarget } from './write-ops.js';
+import { applyBatch, applyCreate, applyDelete, applyUpdate, type WriteTarget } from './write-ops.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -91,6 +91,45 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     if (r.meta.mesh !== undefined) edit(byMesh, r.meta.mesh, id);
   };
 
+  /** Adds a stored snapshot to the map, its type's sorted array and the owner/mesh indexes. */
+  const put = (stored: Resource): void => {
+    let sorted = sortedByType.get(stored.type);
+    if (sorted === undefined) {
+      sorted = [];
+      sortedByType.set(stored.type, sorted);
+    }
+    sorted.splice(searchSorted(sorted, stored.meta.mesh, stored.meta.name).index, 0, stored);
+    byId.set(resourceId(stored), stored);
+    index(stored, true);
+  };
+
+  /** Puts `stored` in place of the resource of its key; returns the one it replaced. */
+  const swap = (stored: Resource): Resource => {
+    const id = resourceId(stored);
+    const previous = byId.get(id);
+    const sorted = sortedByType.get(stored.type);
+    if (previous === undefined || sorted === undefined) throw new Error(`replace of absent ${id}`);
+    sorted[searchSorted(sorted, stored.meta.mesh, stored.meta.name).index] = stored;
+    index(previous, false);
+    byId.set(id, stored);
+    index(stored, true);
+    return previous;
+  };
+
+  /**
+   * Takes a resource out of the map and indexes. Its sorted array is compacted once per write
+   * (see `compact`): a mesh cascade removes thousands of resources, and one splice each would
+   * make it quadratic.
+   */
+  const drop = (resource: Resource): void => {
+    byId.delete(resourceId(resource));
+    index(resource, false);
+    removedFrom.add(resource.type);
+  };
+
+  /** How to take back each mutation of the running write, oldest first (a batch can fail late). */
+  const undo: (() => void)[] = [];
+
   const target: WriteTarget = {
     head: (key) => byId.get(keyId(key))?.meta,
     get: (key) => byId.get(keyId(key)),
@@ -101,37 +140,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     nextRevision: () => ++revision,
     insert(draft) {
       const stored = snapshot(draft);
-      let sorted = sortedByType.get(stored.type);
-      if (sorted === undefined) {
-        sorted = [];
-        sortedByType.set(stored.type, sorted);
-      }
-      sorted.splice(searchSorted(sorted, stored.meta.mesh, stored.meta.name).index, 0, stored);
-      byId.set(resourceId(stored), stored);
-      index(stored, true);
+      put(stored);
+      undo.push(() => drop(stored));
       return stored;
     },
     replace(draft) {
       const stored = snapshot(draft);
-      const id = resourceId(stored);
-      const previous = byId.get(id);
-      const sorted = sortedByType.get(stored.type);
-      if (previous === undefined || sorted === undefined) throw new Error(`replace of absent ${id}`);
-      sorted[searchSorted(sorted, stored.meta.mesh, stored.meta.name).index] = stored;
-      index(previous, false);
-      byId.set(id, stored);
-      index(stored, true);
+      const previous = swap(stored);
+      undo.push(() => swap(previous));
       return stored;
     },
     remove(resource) {
-      // The sorted array is compacted once per write (see `compact`): a mesh cascade removes
-      // thousands of resources, and one splice each would make it quadratic.
-      byId.delete(resourceId(resource));
-      index(resource, false);
-      removedFrom.add(resource.type);
+      drop(resource);
+      undo.push(() => put(resource));
     },
   };
 
+  // A sorted array may hold entries of removed resources until compacted; an entry is live
+  // exactly when the map holds that very snapshot, so compaction also settles a key removed
+  // and inserted again within one write (or one rollback).
   const compact = (): void => {
     for (const type of removedFrom) {
       const kept = (sortedByType.get(type) ?? []).filter((r) => byId.get(resourceId(r)) === r);
@@ -141,10 +168,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     removedFrom.clear();
   };
 
+  /** Takes back every mutation of the failed write, newest first. */
+  const rollback = (): void => {
+    compact();
+    for (let step = undo.pop(); step !== undefined; step = undo.pop()) step();
+    compact();
+  };
+
   /**
-   * Runs a write. Every check (and the snapshot copy, which can reject non-JSON input) comes
-   * before the first mutation of the maps, so a throw changes nothing but the revision counter,
-   * which is put back. Removals are compacted out of the sorted arrays before returning.
+   * Runs a write. A single op checks everything before its first mutation; a batch may fail
+   * after earlier ops mutated, so every mutation is journaled and a failure rolls the maps and
+   * the revision counter back. Removals are compacted out of the sorted arrays before returning.
    */
   const write = <T>(fn: () => T, events: (result: T) => readonly ChangeEvent[]): T => {
     if (closed) throw storeClosed();
@@ -153,9 +187,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     try {
       result = fn();
     } catch (err) {
+      rollback();
       revision = before;
       throw err;
     } finally {
+      undo.length = 0;
       compact();
     }
     feed.publish(events(result));
@@ -178,6 +214,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ResourceSto
     async delete(key, writeOptions) {
       write(
         () => applyDelete(target, key, writeOptions),
+        (events) => events,
+      );
+    },
+    async applyBatch(ops) {
+      if (ops.length === 0) {
+        if (closed) throw storeClosed();
+        return [];
+      }
+      return write(
+        () => applyBatch(target, ops, now),
         (events) => events,
       );
     },

@@ -1,7 +1,8 @@
 /**
  * The SQLite store (better-sqlite3): the default store of both CPs. One connection, WAL
- * journal, prepared statements, every public call one transaction. Reads never pull a whole
- * table into JS: filters, ordering and paging run in SQL, label filters on an indexed side table.
+ * journal, prepared statements, every public call one transaction (a batch too). Reads never
+ * pull a whole table into JS: filters, ordering and paging run in SQL, label filters on an
+ * indexed side table.
  */
 import Database from 'better-sqlite3';
 import { isStraitError, StraitError } from '../errors/strait-error.js';
@@ -14,7 +15,7 @@ import { migrate } from './sqlite-migrations.js';
 import type { ChangeEvent, ListQuery, ResourceStore } from './store.js';
 import { storeClosed } from './store-errors.js';
 import { checkKey, checkListQuery } from './validate-input.js';
-import { applyCreate, applyDelete, applyUpdate, type ResourceHead, type WriteTarget } from './write-ops.js';
+import { applyBatch, applyCreate, applyDelete, applyUpdate, type ResourceHead, type WriteTarget } from './write-ops.js';
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -318,6 +319,17 @@ export function createSqliteStore(options: SqliteStoreOptions): ResourceStore {
     async delete(key, writeOptions) {
       write(
         (t) => applyDelete(t, key, writeOptions),
+        (events) => events,
+      );
+    },
+    async applyBatch(ops) {
+      if (ops.length === 0) {
+        if (closed) throw storeClosed();
+        return [];
+      }
+      // One transaction: a failing op rolls back the ones before it.
+      return write(
+        (t) => applyBatch(t, ops, now),
         (events) => events,
       );
     },

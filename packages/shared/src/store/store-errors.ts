@@ -2,7 +2,7 @@
  * The errors a store raises, built in one place so both stores word them alike.
  * Callers and tests rely on `code` (and the key fields), never on the message text.
  */
-import { StraitError } from '../errors/strait-error.js';
+import { isStraitError, StraitError } from '../errors/strait-error.js';
 import { formatKey, type ResourceKey } from '../model/resource.js';
 
 /** `NotFound`: the resource itself is absent. */
@@ -37,6 +37,23 @@ export function versionConflict(key: ResourceKey, expected: number, actual: numb
 export function ownerCycle(key: ResourceKey, owner: ResourceKey): StraitError {
   return new StraitError('Invalid', `owner ${formatKey(owner)} of ${formatKey(key)} would create an ownership cycle`, {
     violations: [{ field: 'owner', reason: 'ownership cycle' }],
+  });
+}
+
+/**
+ * The error of a batch whose op `index` (`what`: its kind and key, e.g. `create Mesh default`)
+ * failed with `cause`: the same code (`Internal` for anything but a StraitError), a message
+ * that names the op, and the op's violations with their fields prefixed by `ops[index].`.
+ */
+export function batchOpFailed(index: number, what: string, cause: unknown): StraitError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const code = isStraitError(cause) ? cause.code : 'Internal';
+  const violations = isStraitError(cause)
+    ? cause.violations.map((v) => ({ field: `ops[${index}].${v.field}`, reason: v.reason }))
+    : [];
+  return new StraitError(code, `batch op ${index} (${what}) failed, nothing was written: ${message}`, {
+    cause,
+    violations,
   });
 }
 

@@ -30,6 +30,15 @@ export interface WriteOptions {
   readonly expectedVersion?: number;
 }
 
+/**
+ * One write of a batch ({@link ResourceStore.applyBatch}), with the semantics and errors of the
+ * single-resource method of the same name.
+ */
+export type WriteOp =
+  | { readonly op: 'create'; readonly input: ResourceInput }
+  | { readonly op: 'update'; readonly input: ResourceInput; readonly options?: WriteOptions }
+  | { readonly op: 'delete'; readonly key: ResourceKey; readonly options?: WriteOptions };
+
 /** What happened to one resource. Emitted after the write is durable, in commit order. */
 export interface ChangeEvent {
   readonly op: 'create' | 'update' | 'delete';
@@ -62,6 +71,16 @@ export interface ResourceStore {
    * resource, dependents before their owner (the root last), each with its own revision.
    */
   delete(key: ResourceKey, options?: WriteOptions): Promise<void>;
+  /**
+   * Applies `ops` in order, in one transaction: each op sees the effects of the ops before it,
+   * and either every op happens or none does. On failure nothing is written, no event is
+   * emitted, the revision does not move, and the error (the failing op's code: NotFound,
+   * AlreadyExists, Conflict, Invalid) names the op by index, kind and key, with the op's own
+   * error as its `cause`. On success the events are exactly those the same single-op calls
+   * would have emitted (one revision per event, in op order, a delete's cascade included),
+   * published after the commit; they are also returned. An empty batch writes nothing.
+   */
+  applyBatch(ops: readonly WriteOp[]): Promise<readonly ChangeEvent[]>;
   /** The resource, or undefined. */
   get(key: ResourceKey): Promise<Resource | undefined>;
   list(query: ListQuery): Promise<ListPage>;

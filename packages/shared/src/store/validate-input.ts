@@ -3,7 +3,7 @@
  * labels are string-to-string, pages are non-negative integers. Type-specific validation
  * (schemas, descriptors) happens above the store; this only keeps the store's own indexes sound.
  */
-import { invalid, type Violation } from '../errors/strait-error.js';
+import { invalid, type StraitError, type Violation } from '../errors/strait-error.js';
 import type { ResourceInput, ResourceKey } from '../model/resource.js';
 import type { ListQuery } from './store.js';
 
@@ -56,4 +56,10 @@ export function checkListQuery(query: ListQuery): void {
     violations.push({ field: 'size', reason: 'must be a positive integer' });
   }
   if (violations.length > 0) throw invalid(violations, 'list query');
+}
+
+/** The `Invalid` error of a batch op whose kind is none of create, update, delete. */
+export function invalidBatchOp(op: unknown): StraitError {
+  const kind = typeof op === 'object' && op !== null && 'op' in op ? String(op.op) : typeof op;
+  return invalid([{ field: 'op', reason: `must be create, update or delete, got ${kind}` }], 'batch op');
 }

@@ -1,22 +1,25 @@
 /**
  * The write semantics of every store, written once against a small `WriteTarget` that each
  * store implements over its own storage. A store runs one of these functions inside one
- * transaction and publishes the returned events after commit. All checks happen before the
- * first mutation, so a store whose mutations cannot fail (memory) is atomic without rollback.
+ * transaction and publishes the returned events after commit. A single op checks everything
+ * before its first mutation, so it is atomic without rollback where mutations cannot fail
+ * (memory); a batch can fail after earlier ops mutated, so each store undoes those (SQLite by
+ * rolling back its transaction, memory by replaying its journal backwards).
  */
-import { keyOf, type Resource, type ResourceInput, type ResourceKey } from '../model/resource.js';
+import { formatKey, keyOf, type Resource, type ResourceInput, type ResourceKey } from '../model/resource.js';
 import { cascadeOrder, implicitMeshOwner, wouldCycle } from './ownership.js';
 import { assembleResource, deepFreeze, makeKey, rfc3339 } from './snapshot.js';
-import type { ChangeEvent, WriteOptions } from './store.js';
+import type { ChangeEvent, WriteOp, WriteOptions } from './store.js';
 import {
   alreadyExists,
+  batchOpFailed,
   meshNotFound,
   ownerCycle,
   ownerNotFound,
   resourceNotFound,
   versionConflict,
 } from './store-errors.js';
-import { checkInput, checkKey } from './validate-input.js';
+import { checkInput, checkKey, invalidBatchOp } from './validate-input.js';
 
 /** The metadata a write needs about a stored resource, cheap to read (no spec). */
 export interface ResourceHead {
@@ -133,4 +136,46 @@ export function applyDelete(target: WriteTarget, key: ResourceKey, options: Writ
     target.remove(resource);
     return changeEvent('delete', keyOf(resource), target.nextRevision(), resource);
   });
+}
+
+/** `kind Type mesh/name` of an op, for errors (tolerates a malformed op). */
+function describeOp(op: WriteOp): string {
+  if (typeof op !== 'object' || op === null) return String(op);
+  const key: unknown = op.op === 'delete' ? op.key : op.input;
+  const text = typeof key === 'object' && key !== null ? formatKey(key as ResourceKey) : 'with no key';
+  return `${String(op.op)} ${text}`;
+}
+
+function applyOne(target: WriteTarget, op: WriteOp, now: () => Date): ChangeEvent | ChangeEvent[] {
+  if (typeof op !== 'object' || op === null) throw invalidBatchOp(op);
+  switch (op.op) {
+    case 'create':
+      return applyCreate(target, op.input, now);
+    case 'update':
+      return applyUpdate(target, op.input, op.options, now);
+    case 'delete':
+      return applyDelete(target, op.key, op.options);
+    default:
+      throw invalidBatchOp(op);
+  }
+}
+
+/**
+ * A batch: every op in order against the same target (one transaction), each seeing the ones
+ * before it. The first failure is rethrown naming the op; the store then rolls back what the
+ * earlier ops did. Returns every event, in order.
+ */
+export function applyBatch(target: WriteTarget, ops: readonly WriteOp[], now: () => Date): ChangeEvent[] {
+  const events: ChangeEvent[] = [];
+  for (const [index, op] of ops.entries()) {
+    let result: ChangeEvent | ChangeEvent[];
+    try {
+      result = applyOne(target, op, now);
+    } catch (err) {
+      throw batchOpFailed(index, describeOp(op), err);
+    }
+    if (Array.isArray(result)) for (const event of result) events.push(event);
+    else events.push(result);
+  }
+  return events;
 }
