@@ -29,4 +29,9 @@ export type { ToRule } from './to-rules.js';
 export { buildToRules, findToRule } from './to-rules.js';
 export type { InboundPermissions, PermissionRule, TrafficAction } from './traffic-permission-rules.js';
 export type { IdentityMatcher, IdentityPermissions, InboundRef, PermissionOptions } from './traffic-permissions.js';
-export { computeIdentityPermissions, computeInboundPermissions } from './traffic-permissions.js';
+export {
+  computeIdentityPermissions,
+  computeInboundPermissions,
+  permissionsOfSelected,
+  selectInboundPolicies,
+} from './traffic-permissions.js';

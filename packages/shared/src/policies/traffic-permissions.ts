@@ -62,7 +62,28 @@ export function computeInboundPermissions(
   policies: readonly Resource[],
   options: PermissionOptions = {},
 ): InboundPermissions {
-  const ordered = selectingPolicies(dataplane, inbound, policies, options);
+  return permissionsOfSelected(selectingPolicies(dataplane, inbound, policies, options), options);
+}
+
+/**
+ * The policies of `policies` whose top-level targetRef selects the inbound, in fold order.
+ * {@link computeInboundPermissions} is {@link permissionsOfSelected} of this list, so inbounds
+ * that select the same policies have the same permissions (callers may compute them once).
+ */
+export function selectInboundPolicies(
+  dataplane: Resource,
+  inbound: InboundRef,
+  policies: readonly Resource[],
+  options: SelectProxyOptions = {},
+): Resource[] {
+  return selectingPolicies(dataplane, inbound, policies, options);
+}
+
+/** The `from[]` permissions of an inbound selected by `ordered` (see {@link selectInboundPolicies}). */
+export function permissionsOfSelected(
+  ordered: readonly Resource[],
+  options: SubsetRuleOptions = {},
+): InboundPermissions {
   const rules: PermissionRule[] = [];
   for (const rule of buildFromRules(ordered, options)) {
     const action = (rule.conf as { action?: unknown } | undefined)?.action;

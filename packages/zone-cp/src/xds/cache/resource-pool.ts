@@ -32,6 +32,9 @@ interface Entry {
 /** Creates an empty {@link ResourcePool}. */
 export function createResourcePool(): ResourcePool {
   const entries = new Map<string, Entry>();
+  // Retain and release name a resource the pool handed out: find its entry by identity, without
+  // building and hashing its content key (a mesh-wide regeneration does this for every resource).
+  const byResource = new Map<SnapshotResource, Entry>();
   const keyOf = (typeUrl: string, name: string, version: string) => `${typeUrl}\u0000${name}\u0000${version}`;
 
   return {
@@ -47,19 +50,22 @@ export function createResourcePool(): ResourcePool {
         version,
         resource: create(AnySchema, { typeUrl, value: bytes }),
       });
-      entries.set(key, { resource, refs: 1 });
+      const entry = { resource, refs: 1 };
+      entries.set(key, entry);
+      byResource.set(resource, entry);
       return resource;
     },
-    retain(typeUrl, resource) {
-      const entry = entries.get(keyOf(typeUrl, resource.name, resource.version));
+    retain(_typeUrl, resource) {
+      const entry = byResource.get(resource);
       if (entry !== undefined) entry.refs += 1;
     },
     release(typeUrl, resource) {
-      const key = keyOf(typeUrl, resource.name, resource.version);
-      const entry = entries.get(key);
+      const entry = byResource.get(resource);
       if (entry === undefined) return;
       entry.refs -= 1;
-      if (entry.refs <= 0) entries.delete(key);
+      if (entry.refs > 0) return;
+      byResource.delete(resource);
+      entries.delete(keyOf(typeUrl, resource.name, resource.version));
     },
     get size() {
       return entries.size;

@@ -113,6 +113,41 @@ describe('createSnapshotCache', () => {
     assert.equal(EMPTY_SET_VERSION, hashResourceSet([]));
   });
 
+  it('takes a type listing the very same objects as unchanged, and still sees changed content under a name', () => {
+    const cache = createSnapshotCache();
+    const a = cluster('a');
+    const b = cluster('b');
+    cache.set('dp-1', clusters(a, b));
+    const first = cache.get('dp-1');
+    assert.equal(cache.set('dp-1', clusters(a, b)).size, 0);
+    assert.equal(cache.get('dp-1'), first);
+
+    // A new object for `b` with other content: repacked, not taken for the old one.
+    const changed = cache.set('dp-1', clusters(a, cluster('b', 9n)));
+    assert.deepEqual([...changed], [CLUSTER_TYPE_URL]);
+    const type = cache.get('dp-1')?.types.get(CLUSTER_TYPE_URL);
+    assert.equal(type?.resources.get('a'), first?.types.get(CLUSTER_TYPE_URL)?.resources.get('a'));
+    assert.notEqual(type?.resources.get('b')?.version, first?.types.get(CLUSTER_TYPE_URL)?.resources.get('b')?.version);
+
+    // The same objects under other names, or one object fewer, are changes too.
+    assert.deepEqual([...cache.set('dp-1', { [CLUSTER_TYPE_URL]: new Map([['c', a]]) })], [CLUSTER_TYPE_URL]);
+    assert.deepEqual([...(cache.get('dp-1')?.types.get(CLUSTER_TYPE_URL)?.resources.keys() ?? [])], ['c']);
+    assert.deepEqual([...cache.set('dp-1', {})], [CLUSTER_TYPE_URL]);
+  });
+
+  it('starts over after delete: the same objects make a new snapshot that watchers see', () => {
+    const cache = createSnapshotCache();
+    const a = cluster('a');
+    cache.set('dp-1', clusters(a));
+    cache.delete('dp-1');
+    const seen: ReadonlySet<string>[] = [];
+    cache.watch('dp-1', (_s, changed) => seen.push(changed));
+    assert.deepEqual([...cache.set('dp-1', clusters(a))], [CLUSTER_TYPE_URL]);
+    assert.equal(seen.length, 1);
+    assert.equal(cache.get('dp-1')?.types.get(CLUSTER_TYPE_URL)?.resources.size, 1);
+    assert.deepEqual(cache.stats(), { proxies: 1, distinctResources: 1 });
+  });
+
   it('handles 5,000 proxies × 20 resources quickly, and a no-op regeneration faster still', () => {
     const cache = createSnapshotCache();
     const input = () => clusters(...Array.from({ length: 20 }, (_, i) => cluster(`service-${i}`, BigInt(i + 1))));

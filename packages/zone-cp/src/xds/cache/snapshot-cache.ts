@@ -3,7 +3,9 @@
  * proxy's full, freshly generated config after every relevant store change; the cache hashes
  * each resource once, keeps the old version (and object) of everything whose content did not
  * change, and tells the proxy's stream only which types actually changed. Unchanged config
- * therefore costs one hash per resource and never reaches the wire.
+ * therefore costs one hash per resource and never reaches the wire; a type whose input lists the
+ * very objects of the previous input (generators hand back unchanged resources as the same
+ * objects) costs not even that.
  */
 
 import type { Message, Registry } from '@bufbuild/protobuf';
@@ -64,32 +66,49 @@ interface Packed {
   readonly bytes: Uint8Array;
 }
 
+/** The resources of one type as an input listed them: name and object, in order. */
+type InputEntries = readonly (readonly [string, XdsResourceInput])[];
+
+/** Whether two inputs of one type list the very same objects under the same names, in the same order. */
+function sameEntries(a: InputEntries | undefined, b: InputEntries): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x[0] !== y[0] || x[1] !== y[1]) return false;
+  }
+  return true;
+}
+
 /** Creates an empty {@link SnapshotCache}. */
 export function createSnapshotCache(options: SnapshotCacheOptions = {}): SnapshotCache {
   const registry = options.registry ?? envoyRegistry;
   const pool = createResourcePool();
   const snapshots = new Map<string, Snapshot>();
   const watchers = new Map<string, Set<SnapshotListener>>();
+  // Per proxy, what its last accepted input listed per type. Generators hand back unchanged
+  // resources as the same objects; a type listing exactly those again is unchanged.
+  const lastInputs = new Map<string, ReadonlyMap<string, InputEntries>>();
 
   // Generators share one message object between proxies (see GenerationMemo): pack and hash it once.
   const packedByObject = new WeakMap<object, { bytes: Uint8Array; version: string }>();
 
-  function packAll(input: SnapshotInput): Map<string, Packed[]> {
+  function packAll(input: ReadonlyMap<string, InputEntries>): Map<string, Packed[]> {
     const packed = new Map<string, Packed[]>();
     const violations: Violation[] = [];
-    for (const [typeUrl, resources] of Object.entries(input)) {
+    for (const [typeUrl, entries] of input) {
       const list: Packed[] = [];
-      for (const [name, resource] of entriesOf(resources)) {
+      for (const [name, resource] of entries) {
         const known = packedByObject.get(resource);
         if (known !== undefined) {
-          list.push({ name, ...known });
+          list.push({ name, bytes: known.bytes, version: known.version });
           continue;
         }
         const bytes = packResource(registry, typeUrl, name, resource, violations);
         if (bytes === undefined) continue;
-        const entry = { bytes, version: hashResourceBytes(bytes) };
-        packedByObject.set(resource, entry);
-        list.push({ name, ...entry });
+        const version = hashResourceBytes(bytes);
+        packedByObject.set(resource, { bytes, version });
+        list.push({ name, bytes, version });
       }
       if (list.length > 0) packed.set(typeUrl, list);
     }
@@ -99,17 +118,33 @@ export function createSnapshotCache(options: SnapshotCacheOptions = {}): Snapsho
 
   return {
     set(proxyId, input) {
-      // Pack and hash everything first: a bad input throws before the pool is touched.
-      const packed = packAll(input);
       const previous = snapshots.get(proxyId);
+      const seen = previous === undefined ? undefined : lastInputs.get(proxyId);
+      const entries = new Map<string, InputEntries>();
+      const toPack = new Map<string, InputEntries>();
+      for (const [typeUrl, resources] of Object.entries(input)) {
+        const list = [...entriesOf(resources)];
+        entries.set(typeUrl, list);
+        if (!sameEntries(seen?.get(typeUrl), list)) toPack.set(typeUrl, list);
+      }
+      // Pack and hash everything new first: a bad input throws before the pool is touched.
+      const packed = packAll(toPack);
       const types = new Map<string, SnapshotTypeResources>();
       const changed = new Set<string>();
-      for (const [typeUrl, list] of packed) {
+      for (const typeUrl of entries.keys()) {
         const before = previous?.types.get(typeUrl);
+        if (!toPack.has(typeUrl)) {
+          // The same objects as last time (a type without resources has no entry either way).
+          if (before !== undefined) types.set(typeUrl, before);
+          continue;
+        }
+        const list = packed.get(typeUrl);
+        if (list === undefined) continue;
         const after = mergeType(pool, typeUrl, list, before);
         types.set(typeUrl, after);
         if (after !== before) changed.add(typeUrl);
       }
+      lastInputs.set(proxyId, entries);
       for (const [typeUrl, before] of previous?.types ?? []) {
         if (types.get(typeUrl) === before) continue;
         if (!types.has(typeUrl)) changed.add(typeUrl);
@@ -131,6 +166,7 @@ export function createSnapshotCache(options: SnapshotCacheOptions = {}): Snapsho
       for (const [typeUrl, resources] of previous.types) {
         for (const resource of resources.resources.values()) pool.release(typeUrl, resource);
       }
+      lastInputs.delete(proxyId);
       return snapshots.delete(proxyId);
     },
     watch(proxyId, listener) {

@@ -53,6 +53,20 @@ function identityUris(mesh: string, spec: DataplaneSpec): { spiffeId: string; ex
   return { spiffeId: first, extraUris: [...rest, ...[...tags].sort()] };
 }
 
+/**
+ * {@link identityUris} per Dataplane resource (store resources are immutable snapshots): a
+ * mesh-wide regeneration asks again for every proxy whose Dataplane did not change.
+ */
+const urisByDataplane = new WeakMap<Resource, { mesh: string; uris: ReturnType<typeof identityUris> }>();
+
+function identityUrisOf(mesh: string, dataplane: Resource): ReturnType<typeof identityUris> {
+  const known = urisByDataplane.get(dataplane);
+  if (known !== undefined && known.mesh === mesh) return known.uris;
+  const uris = identityUris(mesh, dataplane.spec as DataplaneSpec);
+  urisByDataplane.set(dataplane, { mesh, uris });
+  return uris;
+}
+
 /** Creates the proxy certificate manager (one per zone CP). */
 export function createProxyCertManager(options: ProxyCertManagerOptions): ProxyCertManager {
   const entries = new Map<string, Entry>();
@@ -65,7 +79,7 @@ export function createProxyCertManager(options: ProxyCertManagerOptions): ProxyC
     async certsFor(meshCtx, dataplane) {
       if (meshCtx.mtls === undefined) return undefined;
       const ca = await options.caManager.ensureCa(meshCtx.name, meshCtx.mtls.backendName);
-      const { spiffeId, extraUris } = identityUris(meshCtx.name, dataplane.spec as DataplaneSpec);
+      const { spiffeId, extraUris } = identityUrisOf(meshCtx.name, dataplane);
       const validForMs = meshCtx.dpCertValidForMs ?? options.defaultValidForMs;
       const fingerprint = `${ca.serialNumber}|${validForMs}|${spiffeId}|${extraUris.join(',')}`;
       const key = `${meshCtx.name}/${dataplane.meta.name}`;

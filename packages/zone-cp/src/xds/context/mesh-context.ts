@@ -84,6 +84,31 @@ async function listAll(store: ResourceStore, type: string, mesh: string): Promis
   return (await store.list({ type, mesh })).items;
 }
 
+/** The mesh's policies by type name, for every descriptor with `isPolicy`. */
+async function readPolicies(
+  store: ResourceStore,
+  registry: ResourceRegistry,
+  meshName: string,
+): Promise<ReadonlyMap<string, readonly Resource[]>> {
+  const policyTypes = registry.all().filter((d) => d.isPolicy);
+  const lists = await Promise.all(policyTypes.map((d) => listAll(store, d.name, meshName)));
+  return new Map<string, readonly Resource[]>(policyTypes.map((d, i) => [d.name, lists[i] ?? []]));
+}
+
+/**
+ * `previous` with its policies read again, everything else kept: for when only policies of the
+ * mesh changed since `previous` was read (no Mesh, Dataplane or ZoneIngress change, no proxy
+ * going on- or offline), which spares reading every Dataplane of the mesh. Returns a new
+ * context, so whatever was derived from `previous` is not taken for this one.
+ */
+export async function withFreshPolicies(
+  store: ResourceStore,
+  registry: ResourceRegistry,
+  previous: MeshContext,
+): Promise<MeshContext> {
+  return { ...previous, policies: await readPolicies(store, registry, previous.name) };
+}
+
 /** Reads one mesh's context; undefined when the mesh does not exist (any more). */
 export async function buildMeshContext(
   store: ResourceStore,
@@ -93,13 +118,11 @@ export async function buildMeshContext(
 ): Promise<MeshContext | undefined> {
   const mesh = await store.get({ type: 'Mesh', name: meshName });
   if (mesh === undefined) return undefined;
-  const policyTypes = registry.all().filter((d) => d.isPolicy);
-  const [dataplaneList, ingressList, ...policyLists] = await Promise.all([
+  const [dataplaneList, ingressList, policies] = await Promise.all([
     listAll(store, 'Dataplane', meshName),
     store.list({ type: 'ZoneIngress' }).then((page) => page.items),
-    ...policyTypes.map((d) => listAll(store, d.name, meshName)),
+    readPolicies(store, registry, meshName),
   ]);
-  const policies = new Map<string, readonly Resource[]>(policyTypes.map((d, i) => [d.name, policyLists[i] ?? []]));
 
   const dataplanes = new Map<string, Resource>();
   const endpoints = new Map<string, Endpoint[]>();

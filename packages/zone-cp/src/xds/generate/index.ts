@@ -9,9 +9,16 @@ export {
   createGenerationMemo,
   type GenerationMemo,
   generateProxyResources,
+  INBOUND_ONLY_POLICY_TYPES,
+  memoAfterInboundPolicyChange,
   type ProxyResources,
 } from './generate-proxy.js';
-export { generateInboundListener } from './inbound-listener.js';
+export {
+  generateInboundFilterChains,
+  generateInboundListener,
+  type InboundChainsInput,
+  inboundChainsInput,
+} from './inbound-listener.js';
 export {
   generateIngressCluster,
   generateIngressLoadAssignment,
@@ -39,6 +46,7 @@ export type {
   ProxyWarning,
   ServiceProtocol,
 } from './proxy-context.js';
+export { beginProxyGeneration, createProxyMemo, type ProxyMemo, reused } from './proxy-memo.js';
 export { type RenderedPermissions, renderPermissions, subsetPrincipal } from './rbac.js';
 export { generateSecret, generateSecrets } from './secrets.js';
 export { type StaticBootstrapOptions, toStaticBootstrap } from './static-bootstrap.js';

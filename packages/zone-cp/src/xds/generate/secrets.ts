@@ -34,10 +34,11 @@ export function generateSecret(secret: ProxySecret): Secret | undefined {
 /**
  * The proxy's secrets, sorted by name. Secrets without material are left out: Envoy keeps
  * waiting for them (the listeners and clusters that need them stay warming) instead of
- * rejecting an empty one.
+ * rejecting an empty one. `make` generates one secret (a caller may reuse earlier ones).
  */
-export function generateSecrets(secrets: readonly ProxySecret[]): Secret[] {
-  return [...secrets]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((secret) => generateSecret(secret) ?? []);
+export function generateSecrets(
+  secrets: readonly ProxySecret[],
+  make: (secret: ProxySecret) => Secret | undefined = generateSecret,
+): Secret[] {
+  return [...secrets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).flatMap((s) => make(s) ?? []);
 }

@@ -21,16 +21,21 @@ import { identityCertSecretName, meshCaSecretName, meshSpiffePrefix, serviceSpif
 import type { ProxyContext } from './proxy-context.js';
 
 /** SDS names of the proxy's certificate and of the mesh CA (the context's, else Kuma's defaults). */
-export function secretNamesOf(ctx: ProxyContext): { readonly cert: string; readonly ca: string } {
+export function secretNamesOf(ctx: ProxyContext): SecretNames {
   return {
     cert: ctx.identity?.certSecretName ?? identityCertSecretName(ctx.mesh.name),
     ca: ctx.identity?.caSecretName ?? meshCaSecretName(ctx.mesh.name),
   };
 }
 
+/** SDS names of a proxy's certificate and of its mesh's CA. */
+export interface SecretNames {
+  readonly cert: string;
+  readonly ca: string;
+}
+
 /** Presents the proxy's certificate and accepts peers signed by the mesh CA whose URI SAN matches `peer`. */
-function commonTlsContext(ctx: ProxyContext, peer: StringMatcher['matchPattern']): CommonTlsContext {
-  const names = secretNamesOf(ctx);
+function commonTlsContext(names: SecretNames, peer: StringMatcher['matchPattern']): CommonTlsContext {
   return create(CommonTlsContextSchema, {
     tlsParams: { tlsMinimumProtocolVersion: TlsParameters_TlsProtocol.TLSv1_2 },
     tlsCertificateSdsSecretConfigs: [{ name: names.cert, sdsConfig: adsConfigSource() }],
@@ -58,8 +63,13 @@ function tlsTransportSocket<Desc extends DescMessage>(schema: Desc, init: Messag
  * (who may call is RBAC's business, so that a denial is an RBAC stat, not a handshake failure).
  */
 export function inboundTlsTransportSocket(ctx: ProxyContext): TransportSocket {
+  return inboundTlsTransportSocketOf(ctx.mesh.name, secretNamesOf(ctx));
+}
+
+/** {@link inboundTlsTransportSocket} from just what it depends on: the mesh and the SDS names. */
+export function inboundTlsTransportSocketOf(mesh: string, names: SecretNames): TransportSocket {
   return tlsTransportSocket(DownstreamTlsContextSchema, {
-    commonTlsContext: commonTlsContext(ctx, { case: 'prefix', value: meshSpiffePrefix(ctx.mesh.name) }),
+    commonTlsContext: commonTlsContext(names, { case: 'prefix', value: meshSpiffePrefix(mesh) }),
     requireClientCertificate: true,
   });
 }
@@ -72,7 +82,10 @@ export function inboundTlsTransportSocket(ctx: ProxyContext): TransportSocket {
  */
 export function outboundTlsTransportSocket(ctx: ProxyContext, service: string): TransportSocket {
   return tlsTransportSocket(UpstreamTlsContextSchema, {
-    commonTlsContext: commonTlsContext(ctx, { case: 'exact', value: serviceSpiffeId(ctx.mesh.name, service) }),
+    commonTlsContext: commonTlsContext(secretNamesOf(ctx), {
+      case: 'exact',
+      value: serviceSpiffeId(ctx.mesh.name, service),
+    }),
     sni: serviceSni(ctx.mesh.name, { [SERVICE_TAG]: service }),
   });
 }

@@ -10,15 +10,19 @@ import { ingressZoneOf } from '../../ingress/ingress-zone.js';
 import type { SnapshotCache } from '../cache/index.js';
 import type { ProxyCertManager } from '../certs/proxy-cert-manager.js';
 import { buildIngressContext } from '../context/ingress-context.js';
-import { buildMeshContext, type MeshContext } from '../context/mesh-context.js';
+import { buildMeshContext, type MeshContext, withFreshPolicies } from '../context/mesh-context.js';
 import { buildProxyContext } from '../context/proxy-context.js';
 import {
   createGenerationMemo,
+  createProxyMemo,
   type GenerationMemo,
   generateIngressResources,
   generateProxyResources,
+  INBOUND_ONLY_POLICY_TYPES,
   type IngressContext,
+  memoAfterInboundPolicyChange,
   type ProxyContext,
+  type ProxyMemo,
   type ProxyResources,
 } from '../generate/index.js';
 import { toSnapshotInput } from './to-snapshot.js';
@@ -112,6 +116,10 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   const connected = new Map<string, Map<string, string>>(); // mesh → name → proxyId
   const offline = new Map<string, Set<string>>(); // mesh → names whose stream closed
   const dirtyMeshes = new Set<string>();
+  // Dirty meshes whose every change since their last pass was to a policy, with the policy
+  // types that changed: their next pass reads only the policies again and keeps the rest of
+  // the cached context.
+  const policyOnlyMeshes = new Map<string, Set<string>>();
   const dirtyProxies = new Map<string, Set<string>>(); // mesh → names needing regeneration only
   const contexts = new Map<string, MeshContext>();
   const ingresses = new Map<string, string>(); // ZoneIngress name → proxyId
@@ -126,6 +134,16 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
     if (memo === undefined) {
       memo = createGenerationMemo();
       memos.set(ctx, memo);
+    }
+    return memo;
+  };
+  // Each connected proxy's own resources from its last generation, reused while their inputs stay.
+  const proxyMemos = new Map<string, ProxyMemo>(); // proxyId → memo
+  const proxyMemoFor = (proxyId: string): ProxyMemo => {
+    let memo = proxyMemos.get(proxyId);
+    if (memo === undefined) {
+      memo = createProxyMemo();
+      proxyMemos.set(proxyId, memo);
     }
     return memo;
   };
@@ -151,6 +169,14 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
   };
 
   const markMesh = (mesh: string): void => {
+    dirtyMeshes.add(mesh);
+    policyOnlyMeshes.delete(mesh);
+    schedule();
+  };
+  /** Only a policy of the mesh changed (a Mesh, Dataplane, ZoneIngress or on/offline change goes through markMesh). */
+  const markMeshPolicies = (mesh: string, type: string): void => {
+    if (!dirtyMeshes.has(mesh)) policyOnlyMeshes.set(mesh, new Set());
+    policyOnlyMeshes.get(mesh)?.add(type);
     dirtyMeshes.add(mesh);
     schedule();
   };
@@ -195,6 +221,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       set.add(dp.meta.name);
       offline.set(mesh, set);
       dirtyMeshes.add(mesh);
+      policyOnlyMeshes.delete(mesh);
       stale.push(`${mesh}/${dp.meta.name}`);
     }
     if (staleIngresses.length > 0) {
@@ -218,7 +245,10 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
 
   /** Marks every mesh that has proxies or a cached context (others are read fresh when needed). */
   const markAllMeshes = (): void => {
-    for (const mesh of new Set([...connected.keys(), ...contexts.keys()])) dirtyMeshes.add(mesh);
+    for (const mesh of new Set([...connected.keys(), ...contexts.keys()])) {
+      dirtyMeshes.add(mesh);
+      policyOnlyMeshes.delete(mesh);
+    }
     schedule();
   };
 
@@ -251,9 +281,27 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
     return count;
   }
 
-  async function contextFor(mesh: string, refresh: boolean): Promise<MeshContext | undefined> {
+  /**
+   * The mesh's context: the cached one (`keep`), the cached one with its policies read again
+   * (a set of the policy types that changed), or read from scratch (`refresh`, also when
+   * nothing is cached).
+   */
+  async function contextFor(
+    mesh: string,
+    how: 'keep' | 'refresh' | ReadonlySet<string>,
+  ): Promise<MeshContext | undefined> {
     const cached = contexts.get(mesh);
-    if (cached !== undefined && !refresh) return cached;
+    if (cached !== undefined && how === 'keep') return cached;
+    if (cached !== undefined && how !== 'refresh') {
+      const ctx = await withFreshPolicies(options.store, options.registry, cached);
+      contexts.set(mesh, ctx);
+      // Only inbound listeners read these policies: the rest of what proxies got stays valid.
+      const memo = memos.get(cached);
+      if (memo !== undefined && [...how].every((type) => INBOUND_ONLY_POLICY_TYPES.has(type))) {
+        memos.set(ctx, memoAfterInboundPolicyChange(memo));
+      }
+      return ctx;
+    }
     const ctx = await buildMeshContext(options.store, options.registry, mesh, {
       zone: options.zone,
       offline: offline.get(mesh) ?? new Set(),
@@ -265,7 +313,12 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
     return ctx;
   }
 
-  async function generate(meshCtx: MeshContext, name: string): Promise<ProxyInspection | undefined> {
+  /** What a Dataplane's proxy gets; with its `proxyMemo`, reusing its unchanged resources. */
+  async function generate(
+    meshCtx: MeshContext,
+    name: string,
+    proxyMemo?: ProxyMemo,
+  ): Promise<ProxyInspection | undefined> {
     const dataplane = meshCtx.dataplanes.get(name);
     if (dataplane === undefined) return undefined;
     const certs = await options.certs.certsFor(meshCtx, dataplane);
@@ -274,7 +327,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       defaultAdminPort: options.defaultAdminPort ?? 9901,
       ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
     });
-    return { context, resources: generateProxyResources(context, memoFor(meshCtx)) };
+    return { context, resources: generateProxyResources(context, memoFor(meshCtx), proxyMemo) };
   }
 
   async function regenerate(meshCtx: MeshContext | undefined, mesh: string, names: Iterable<string>): Promise<number> {
@@ -287,7 +340,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       // Let ACKs, new streams and API calls in between batches instead of blocking for the whole mesh.
       if (count > 0 && count % YIELD_EVERY_PROXIES === 0) await new Promise((r) => setImmediate(r));
       try {
-        const generated = meshCtx === undefined ? undefined : await generate(meshCtx, name);
+        const generated = meshCtx === undefined ? undefined : await generate(meshCtx, name, proxyMemoFor(proxyId));
         // A proxy whose Dataplane (or mesh) is gone gets an empty configuration.
         options.cache.set(
           proxyId,
@@ -303,21 +356,23 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
 
   async function runFlush(): Promise<void> {
     const meshes = [...dirtyMeshes];
+    const policyOnly = new Map(policyOnlyMeshes);
     const proxies = new Map(dirtyProxies);
     const ingressNames = allIngressesDirty ? [...ingresses.keys()] : [...dirtyIngresses];
     dirtyMeshes.clear();
+    policyOnlyMeshes.clear();
     dirtyProxies.clear();
     dirtyIngresses.clear();
     allIngressesDirty = false;
     const started = performance.now();
     let generated = 0;
     for (const mesh of meshes) {
-      const ctx = await contextFor(mesh, true);
+      const ctx = await contextFor(mesh, policyOnly.get(mesh) ?? 'refresh');
       generated += await regenerate(ctx, mesh, connected.get(mesh)?.keys() ?? []);
       proxies.delete(mesh);
     }
     for (const [mesh, names] of proxies) {
-      generated += await regenerate(await contextFor(mesh, false), mesh, names);
+      generated += await regenerate(await contextFor(mesh, 'keep'), mesh, names);
     }
     generated += await regenerateIngresses(ingressNames);
     if (generated > 0) {
@@ -349,6 +404,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
         const d = options.registry.byName(event.key.type);
         if (d === undefined || d.systemOnly) return; // insights never regenerate config
         if (event.key.type === 'Mesh') markMesh(event.key.name);
+        else if (event.key.mesh !== undefined && d.isPolicy) markMeshPolicies(event.key.mesh, event.key.type);
         else if (event.key.mesh !== undefined) markMesh(event.key.mesh);
         if (event.key.type === 'ZoneIngress') markAllMeshes();
         if (event.key.type === 'Dataplane' || event.key.type === 'Mesh' || event.key.type === 'ZoneIngress')
@@ -398,6 +454,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       if (proxies?.get(name) !== proxyId) return;
       proxies.delete(name);
       options.cache.delete(proxyId);
+      proxyMemos.delete(proxyId);
       const set = offline.get(mesh) ?? new Set<string>();
       set.add(name);
       offline.set(mesh, set);
@@ -436,7 +493,7 @@ export function createXdsReconciler(options: XdsReconcilerOptions): XdsReconcile
       return generateIngress(name, (await options.store.list({ type: 'Dataplane' })).items);
     },
     async inspect(mesh, name) {
-      const ctx = await contextFor(mesh, true);
+      const ctx = await contextFor(mesh, 'refresh');
       return ctx === undefined ? undefined : generate(ctx, name);
     },
     settled() {
