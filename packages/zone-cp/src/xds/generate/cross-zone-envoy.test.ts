@@ -77,8 +77,11 @@ async function secretsFor(spiffeId: string) {
   ];
 }
 
-/** A stand-in for zone `zone`'s ingress and backend: mTLS as backend, answers what it saw as JSON. */
-async function startRemoteZone(zone: string): Promise<number> {
+/**
+ * A stand-in for zone `zone`'s ingress and backend: mTLS as backend, answers what it saw as JSON.
+ * Listens on `port` when given (an ingress coming back at its advertised address).
+ */
+async function startRemoteZone(zone: string, port = 0): Promise<number> {
   const cert = await issueWorkloadCertificate(ca, { spiffeId: `spiffe://${MESH}/backend`, validForMs: 3_600_000 });
   const server = createHttpsServer(
     {
@@ -103,7 +106,7 @@ async function startRemoteZone(zone: string): Promise<number> {
   server.on('secureConnection', () => {
     handshakes.completed++;
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   servers.push(server);
   const address = server.address();
@@ -160,6 +163,7 @@ describe('cross-zone failover through EDS priorities (real Envoy)', { timeout: E
   let web: ProxyContext;
   let outboundPort = 0;
   let local: Endpoint;
+  let webAdminPort = 0;
 
   before(async () => {
     ca = await loadCa(await createRootCa({ commonName: MESH, validForMs: 3_600_000, trustDomain: MESH }));
@@ -168,6 +172,7 @@ describe('cross-zone failover through EDS priorities (real Envoy)', { timeout: E
     servers.push(app.server);
     const [inboundPort, backendAdmin, webAdmin, outbound] = await Promise.all(Array.from({ length: 4 }, freePort));
     outboundPort = outbound ?? 0;
+    webAdminPort = webAdmin ?? 0;
     const [zone2, zone3] = await Promise.all([startRemoteZone('zone-2'), startRemoteZone('zone-3')]);
 
     // The local backend: a generated sidecar in STRICT mTLS (it must accept the SNI web now sends).
@@ -271,5 +276,64 @@ describe('cross-zone failover through EDS priorities (real Envoy)', { timeout: E
       answers.filter((a) => !isLocal(a)),
       [],
     );
+  });
+
+  /** One of the web sidecar's `backend` cluster outlier-detection stats (admin). */
+  async function outlierStat(name: string): Promise<number> {
+    const stat = `cluster.backend.outlier_detection.${name}`;
+    const res = await fetch(`http://127.0.0.1:${webAdminPort}/stats?filter=${encodeURIComponent(`^${stat}$`)}`);
+    const line = (await res.text()).split('\n').find((l) => l.startsWith(`${stat}:`));
+    return Number(line?.split(':')[1] ?? Number.NaN);
+  }
+
+  /** zone-4: an ingress that is gone (nothing listens at its advertised port), weight 4. */
+  let dead: Endpoint;
+
+  it('a zone whose ingress refuses connections is ejected after 5 failures; the other zones take the rest', async () => {
+    dead = remoteEndpoint('backend', 'zone-4', '127.0.0.1', await freePort(), 4);
+    const remote = (web.endpoints.get('backend') ?? []).filter((e) => e !== local);
+    // The ingress dies right after it was announced: the ejection lands within Envoy's update
+    // merge window, which must not hold it back (the cluster sets the window to 0).
+    publishEds(
+      generateClusterLoadAssignment({ ...web, endpoints: new Map([['backend', [...remote, dead]]]) }, 'backend'),
+      4,
+    );
+    const statuses: number[] = [];
+    // zone-4 carries half the weight: the new assignment is in once a call hits it and fails.
+    await waitFor('EDS with the dead zone to apply', async () => {
+      const { status } = await httpGet(outboundPort);
+      statuses.push(status);
+      return status === 503 ? true : undefined;
+    });
+    for (let i = 0; i < 40; i++) statuses.push((await httpGet(outboundPort)).status);
+    const failed = statuses.filter((s) => s !== 200).length;
+    assert.ok(
+      failed <= 5,
+      `${failed} calls failed; the dead zone must be ejected after 5 (statuses ${statuses.join(' ')})`,
+    );
+    assert.deepEqual(statuses.slice(-30), Array(30).fill(200), 'once ejected, the live zones take every call');
+    assert.equal(
+      await outlierStat('ejections_enforced_consecutive_local_origin_failure'),
+      1,
+      'Envoy ejected one endpoint for failed connections',
+    );
+  });
+
+  it('with every endpoint ejected Envoy still tries them: an ingress back at its address answers at once', async () => {
+    // Only zone-4 is left, and it stays ejected (Envoy keeps a host's state across EDS updates).
+    publishEds(generateClusterLoadAssignment({ ...web, endpoints: new Map([['backend', [dead]]]) }, 'backend'), 5);
+    await waitFor('EDS with only the dead zone to apply', async () =>
+      (await httpGet(outboundPort)).status === 503 ? true : undefined,
+    );
+    assert.equal(await outlierStat('ejections_active'), 1, 'the dead zone is still ejected');
+    const started = Date.now();
+    await startRemoteZone('zone-4', dead.port);
+    const answer = await waitFor('the call to reach zone-4 again', async () => {
+      const res = await httpGet(outboundPort);
+      return res.status === 200 ? (JSON.parse(res.body) as RemoteAnswer) : undefined;
+    });
+    const tookMs = Date.now() - started;
+    assert.equal(answer.zone, 'zone-4');
+    assert.ok(tookMs < 5_000, `zone-4 answered ${tookMs} ms after it came back, not after its 30 s ejection`);
   });
 });

@@ -11,10 +11,14 @@ import {
   AddressSchema,
   ApiVersion,
   type Cluster,
+  type Cluster_CommonLbConfig,
+  Cluster_CommonLbConfigSchema,
   Cluster_DiscoveryType,
   ClusterSchema,
   type ConfigSource,
   ConfigSourceSchema,
+  type OutlierDetection,
+  OutlierDetectionSchema,
   UpstreamsHttpProtocolOptionsSchema,
 } from '@strait/proto/envoy';
 import type { ServiceProtocol } from './proxy-context.js';
@@ -107,4 +111,46 @@ export function staticCluster(options: StaticClusterOptions): Cluster {
     },
     typedExtensionProtocolOptions: isHttp2(options.protocol) ? http2ProtocolOptions() : {},
   });
+}
+
+/** Failed connections in a row (refused, reset, timed out) after which an endpoint is ejected. */
+export const EJECT_AFTER_CONNECT_FAILURES = 5;
+
+/**
+ * Passive health checking of a cluster's endpoints, on connection failures only: what the
+ * endpoint's application answers (a 500, a 503) never ejects it, so a service that fails
+ * requests is not taken for one that cannot be reached. An ejected endpoint gets no traffic for
+ * 30 s (longer each time it is ejected again), and Envoy's usual fallbacks apply: with every
+ * local endpoint ejected the other zones take the traffic (EDS priorities), and with every
+ * endpoint of a cluster ejected Envoy tries them all anyway (panic), so an endpoint that comes
+ * back at the same address is used again at once.
+ *
+ * The control plane learns that a proxy or an ingress is gone only from its own streams, and
+ * not at all when a whole zone (its CP and its ingress) goes down, or when the global cannot
+ * tell a dead zone from one it is merely cut off from; the proxy that fails to connect knows
+ * first and for certain.
+ */
+export function connectFailureOutlierDetection(): OutlierDetection {
+  return create(OutlierDetectionSchema, {
+    splitExternalLocalOriginErrors: true,
+    consecutiveLocalOriginFailure: EJECT_AFTER_CONNECT_FAILURES,
+    // Only connection failures eject: the detectors on upstream answers are turned off.
+    enforcingConsecutive5xx: 0,
+    enforcingConsecutiveGatewayFailure: 0,
+    enforcingSuccessRate: 0,
+    enforcingLocalOriginSuccessRate: 0,
+    interval: durationMs(5_000),
+    baseEjectionTime: durationMs(30_000),
+    maxEjectionPercent: 100,
+  });
+}
+
+/**
+ * Envoy merges host updates that follow one another within `update_merge_window` (default
+ * 1 s). An ejection merged that way was seen never to reach the load balancer (Envoy 1.40: the
+ * ejected endpoint kept its share of the traffic until the next EDS change), so clusters with
+ * {@link connectFailureOutlierDetection} apply every update at once.
+ */
+export function immediateHostUpdates(): Cluster_CommonLbConfig {
+  return create(Cluster_CommonLbConfigSchema, { updateMergeWindow: durationMs(0) });
 }

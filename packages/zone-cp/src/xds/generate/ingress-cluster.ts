@@ -1,6 +1,10 @@
 /**
  * The cluster of one ingress target: its endpoints over EDS, plain TCP upstream (the bytes are
- * the caller's TLS, passed through), no transport socket of the ingress's own.
+ * the caller's TLS, passed through), no transport socket of the ingress's own. A local sidecar
+ * the ingress cannot connect to is ejected after a few failures, and the ingress's TCP proxy
+ * tries another one meanwhile (`INGRESS_CONNECT_ATTEMPTS`), so one dead instance behind the
+ * ingress does not fail the callers' connections, and their sidecars do not eject the whole
+ * ingress for it.
  */
 
 import { create } from '@bufbuild/protobuf';
@@ -11,7 +15,13 @@ import {
   ClusterLoadAssignmentSchema,
   ClusterSchema,
 } from '@strait/proto/envoy';
-import { adsConfigSource, durationMs, socketAddress } from './envoy-parts.js';
+import {
+  adsConfigSource,
+  connectFailureOutlierDetection,
+  durationMs,
+  immediateHostUpdates,
+  socketAddress,
+} from './envoy-parts.js';
 import type { IngressContext, IngressTarget } from './ingress-context.js';
 import { ingressStatPrefix, ingressTargetSni } from './ingress-names.js';
 
@@ -27,6 +37,8 @@ export function generateIngressCluster(target: Pick<IngressTarget, 'mesh' | 'tag
     clusterDiscoveryType: { case: 'type', value: Cluster_DiscoveryType.EDS },
     edsClusterConfig: { edsConfig: adsConfigSource() },
     connectTimeout: durationMs(INGRESS_CONNECT_TIMEOUT_MS),
+    outlierDetection: connectFailureOutlierDetection(),
+    commonLbConfig: immediateHostUpdates(),
   });
 }
 

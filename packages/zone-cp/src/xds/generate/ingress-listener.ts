@@ -20,6 +20,9 @@ import type { IngressContext } from './ingress-context.js';
 import { ingressListenerName, ingressStatPrefix, ingressTargetSni } from './ingress-names.js';
 import { tcpProxy } from './network-filters.js';
 
+/** Local sidecars the ingress tries for one connection before it closes the caller's. */
+export const INGRESS_CONNECT_ATTEMPTS = 3;
+
 /** The ingress listener; undefined when there is nothing to route (Envoy refuses a listener without filter chains). */
 export function generateIngressListener(ctx: IngressContext): Listener | undefined {
   if (ctx.targets.length === 0) return undefined;
@@ -28,7 +31,7 @@ export function generateIngressListener(ctx: IngressContext): Listener | undefin
     return create(FilterChainSchema, {
       name: sni,
       filterChainMatch: { serverNames: [sni], transportProtocol: 'tls' },
-      filters: [tcpProxy(ingressStatPrefix(sni), sni)],
+      filters: [tcpProxy(ingressStatPrefix(sni), sni, INGRESS_CONNECT_ATTEMPTS)],
     });
   });
   return create(ListenerSchema, {

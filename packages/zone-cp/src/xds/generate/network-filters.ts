@@ -95,13 +95,20 @@ export function httpConnectionManager(options: HttpConnectionManagerOptions): Fi
   });
 }
 
-/** The TCP proxy network filter to one cluster. */
-export function tcpProxy(statPrefix: string, cluster: string): Filter {
+/**
+ * The TCP proxy network filter to one cluster. `connectAttempts` (Envoy's default 1) is how many
+ * endpoints it tries, one after another, before it gives up on the downstream connection.
+ */
+export function tcpProxy(statPrefix: string, cluster: string, connectAttempts?: number): Filter {
   return create(FilterSchema, {
     name: Extensions.tcpProxy,
     configType: {
       case: 'typedConfig',
-      value: typedConfig(TcpProxySchema, { statPrefix, clusterSpecifier: { case: 'cluster', value: cluster } }),
+      value: typedConfig(TcpProxySchema, {
+        statPrefix,
+        clusterSpecifier: { case: 'cluster', value: cluster },
+        ...(connectAttempts === undefined ? {} : { maxConnectAttempts: connectAttempts }),
+      }),
     },
   });
 }
