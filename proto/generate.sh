@@ -47,11 +47,12 @@ PATHS=(
   envoy/extensions/transport_sockets/tls/v3/tls.proto
   envoy/extensions/transport_sockets/tls/v3/common.proto
   envoy/extensions/transport_sockets/tls/v3/secret.proto
-  # access logs, upstream protocol options, retry host predicates
+  # access logs, upstream protocol options, retry host predicates and priorities
   envoy/extensions/access_loggers/file/v3/file.proto
   envoy/extensions/access_loggers/stream/v3/stream.proto
   envoy/extensions/upstreams/http/v3/http_protocol_options.proto
   envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto
+  envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config.proto
   # types
   envoy/type/matcher/v3/string.proto
   envoy/type/matcher/v3/regex.proto

@@ -38,6 +38,7 @@ import { file_envoy_extensions_filters_network_local_ratelimit_v3_local_rate_lim
 import { file_envoy_extensions_filters_network_rbac_v3_rbac } from './gen/envoy/extensions/filters/network/rbac/v3/rbac_pb.js';
 import { file_envoy_extensions_filters_network_tcp_proxy_v3_tcp_proxy } from './gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
 import { file_envoy_extensions_retry_host_previous_hosts_v3_previous_hosts } from './gen/envoy/extensions/retry/host/previous_hosts/v3/previous_hosts_pb.js';
+import { file_envoy_extensions_retry_priority_previous_priorities_v3_previous_priorities_config } from './gen/envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config_pb.js';
 import { file_envoy_extensions_transport_sockets_tls_v3_common } from './gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js';
 import { file_envoy_extensions_transport_sockets_tls_v3_secret } from './gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
 import { file_envoy_extensions_transport_sockets_tls_v3_tls } from './gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js';
@@ -479,6 +480,8 @@ export {
 } from './gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js';
 export type { PreviousHostsPredicate } from './gen/envoy/extensions/retry/host/previous_hosts/v3/previous_hosts_pb.js';
 export { PreviousHostsPredicateSchema } from './gen/envoy/extensions/retry/host/previous_hosts/v3/previous_hosts_pb.js';
+export type { PreviousPrioritiesConfig } from './gen/envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config_pb.js';
+export { PreviousPrioritiesConfigSchema } from './gen/envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config_pb.js';
 export type {
   CertificateValidationContext,
   SubjectAltNameMatcher,
@@ -624,6 +627,7 @@ const envoyFiles = withDependencies([
   file_envoy_extensions_access_loggers_stream_v3_stream,
   file_envoy_extensions_upstreams_http_v3_http_protocol_options,
   file_envoy_extensions_retry_host_previous_hosts_v3_previous_hosts,
+  file_envoy_extensions_retry_priority_previous_priorities_v3_previous_priorities_config,
   file_envoy_type_matcher_v3_string,
   file_envoy_type_matcher_v3_regex,
   file_envoy_type_matcher_v3_metadata,

@@ -289,43 +289,73 @@ describe('cross-zone failover through EDS priorities (real Envoy)', { timeout: E
   /** zone-4: an ingress that is gone (nothing listens at its advertised port), weight 4. */
   let dead: Endpoint;
 
-  it('a zone whose ingress refuses connections is ejected after 5 failures; the other zones take the rest', async () => {
+  /** A per-endpoint field of the web sidecar's `backend` cluster (admin `/clusters`); undefined while the endpoint is unknown. */
+  async function endpointField(port: number, name: string): Promise<string | undefined> {
+    const res = await fetch(`http://127.0.0.1:${webAdminPort}/clusters`);
+    const prefix = `backend::127.0.0.1:${port}::${name}::`;
+    const line = (await res.text()).split('\n').find((l) => l.startsWith(prefix));
+    return line?.slice(prefix.length);
+  }
+
+  /** How many connections to the endpoint on `port` failed; undefined while the endpoint is unknown. */
+  async function connectFailures(port: number): Promise<number | undefined> {
+    const value = await endpointField(port, 'cx_connect_fail');
+    return value === undefined ? undefined : Number(value);
+  }
+
+  /** Publishes `endpoints` as backend's and waits until Envoy knows the endpoint on `port`. */
+  async function publishWith(endpoints: readonly Endpoint[], version: number, port: number): Promise<void> {
+    publishEds(
+      generateClusterLoadAssignment({ ...web, endpoints: new Map([['backend', endpoints]]) }, 'backend'),
+      version,
+    );
+    await waitFor(`EDS version ${version} to apply`, async () =>
+      (await connectFailures(port)) === undefined ? undefined : true,
+    );
+  }
+
+  it('a local instance that just died costs no call: each is retried in another zone until it is ejected', async () => {
+    const gone: Endpoint = { ...local, port: await freePort() };
+    const remote = (web.endpoints.get('backend') ?? []).filter((e) => e !== local);
+    await publishWith([gone, ...remote], 4, gone.port);
+    const answers = await callMany(outboundPort, 20);
+    assert.deepEqual(answers.filter(isLocal), [], 'every call was answered by another zone');
+    const refused = (await connectFailures(gone.port)) ?? 0;
+    assert.ok(refused >= 1, 'the dead local instance was tried first (priority 0)');
+    assert.equal(await outlierStat('ejections_active'), 1, 'and ejected after 5 failed connections');
+  });
+
+  it('a zone whose ingress refuses connections costs no call, and once ejected it is not tried again', async () => {
     dead = remoteEndpoint('backend', 'zone-4', '127.0.0.1', await freePort(), 4);
     const remote = (web.endpoints.get('backend') ?? []).filter((e) => e !== local);
+    const ejectedBefore = await outlierStat('ejections_enforced_consecutive_local_origin_failure');
     // The ingress dies right after it was announced: the ejection lands within Envoy's update
     // merge window, which must not hold it back (the cluster sets the window to 0).
-    publishEds(
-      generateClusterLoadAssignment({ ...web, endpoints: new Map([['backend', [...remote, dead]]]) }, 'backend'),
-      4,
-    );
-    const statuses: number[] = [];
-    // zone-4 carries half the weight: the new assignment is in once a call hits it and fails.
-    await waitFor('EDS with the dead zone to apply', async () => {
-      const { status } = await httpGet(outboundPort);
-      statuses.push(status);
-      return status === 503 ? true : undefined;
-    });
-    for (let i = 0; i < 40; i++) statuses.push((await httpGet(outboundPort)).status);
-    const failed = statuses.filter((s) => s !== 200).length;
-    assert.ok(
-      failed <= 5,
-      `${failed} calls failed; the dead zone must be ejected after 5 (statuses ${statuses.join(' ')})`,
-    );
-    assert.deepEqual(statuses.slice(-30), Array(30).fill(200), 'once ejected, the live zones take every call');
+    await publishWith([...remote, dead], 5, dead.port);
+    const first = await callMany(outboundPort, 30);
+    assert.equal(first.length, 30, 'every call answered (retried on a live zone)');
     assert.equal(
       await outlierStat('ejections_enforced_consecutive_local_origin_failure'),
-      1,
-      'Envoy ejected one endpoint for failed connections',
+      ejectedBefore + 1,
+      'Envoy ejected zone-4 for failed connections',
     );
+    const refused = await connectFailures(dead.port);
+    assert.ok(refused !== undefined && refused >= 5, `zone-4 was tried ${refused} times`);
+    await callMany(outboundPort, 30);
+    assert.equal(await connectFailures(dead.port), refused, 'the ejected zone took no further call');
   });
 
   it('with every endpoint ejected Envoy still tries them: an ingress back at its address answers at once', async () => {
     // Only zone-4 is left, and it stays ejected (Envoy keeps a host's state across EDS updates).
-    publishEds(generateClusterLoadAssignment({ ...web, endpoints: new Map([['backend', [dead]]]) }, 'backend'), 5);
+    publishEds(generateClusterLoadAssignment({ ...web, endpoints: new Map([['backend', [dead]]]) }, 'backend'), 6);
     await waitFor('EDS with only the dead zone to apply', async () =>
       (await httpGet(outboundPort)).status === 503 ? true : undefined,
     );
-    assert.equal(await outlierStat('ejections_active'), 1, 'the dead zone is still ejected');
+    assert.match(
+      (await endpointField(dead.port, 'health_flags')) ?? '',
+      /failed_outlier_check/,
+      'zone-4 is still ejected',
+    );
     const started = Date.now();
     await startRemoteZone('zone-4', dead.port);
     const answer = await waitFor('the call to reach zone-4 again', async () => {

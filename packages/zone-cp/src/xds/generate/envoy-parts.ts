@@ -19,6 +19,10 @@ import {
   ConfigSourceSchema,
   type OutlierDetection,
   OutlierDetectionSchema,
+  PreviousHostsPredicateSchema,
+  PreviousPrioritiesConfigSchema,
+  type RetryPolicy,
+  RetryPolicySchema,
   UpstreamsHttpProtocolOptionsSchema,
 } from '@strait/proto/envoy';
 import type { ServiceProtocol } from './proxy-context.js';
@@ -32,6 +36,8 @@ export const Extensions = Object.freeze({
   router: 'envoy.filters.http.router',
   tlsInspector: 'envoy.filters.listener.tls_inspector',
   tlsTransportSocket: 'envoy.transport_sockets.tls',
+  previousHosts: 'envoy.retry_host_predicates.previous_hosts',
+  previousPriorities: 'envoy.retry_priorities.previous_priorities',
   httpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
 });
 
@@ -153,4 +159,34 @@ export function connectFailureOutlierDetection(): OutlierDetection {
  */
 export function immediateHostUpdates(): Cluster_CommonLbConfig {
   return create(Cluster_CommonLbConfigSchema, { updateMergeWindow: durationMs(0) });
+}
+
+/** Attempts after the first for a request that could not reach an endpoint. */
+export const RETRIES_ON_CONNECT_FAILURE = 2;
+
+/**
+ * The retry policy of a route to a service, for requests that never reached the application:
+ * the connection to the chosen endpoint failed (refused, reset or timed out while connecting,
+ * TLS handshake failed) or an HTTP/2 endpoint refused the stream. Sending such a request again
+ * is safe whatever its method. The retry goes to another endpoint (`previous_hosts`) and skips a
+ * priority it already failed in (`previous_priorities`), so a local instance that died a moment
+ * ago sends the request on to another zone at once rather than failing it, until the control
+ * plane removes the instance or outlier detection ejects it.
+ */
+export function connectFailureRetryPolicy(): RetryPolicy {
+  return create(RetryPolicySchema, {
+    retryOn: 'connect-failure,refused-stream',
+    numRetries: RETRIES_ON_CONNECT_FAILURE,
+    retryHostPredicate: [
+      {
+        name: Extensions.previousHosts,
+        configType: { case: 'typedConfig', value: typedConfig(PreviousHostsPredicateSchema, {}) },
+      },
+    ],
+    hostSelectionRetryMaxAttempts: 3n,
+    retryPriority: {
+      name: Extensions.previousPriorities,
+      configType: { case: 'typedConfig', value: typedConfig(PreviousPrioritiesConfigSchema, { updateFrequency: 1 }) },
+    },
+  });
 }

@@ -11,6 +11,7 @@ import {
   HttpConnectionManagerSchema,
   type HttpFilter,
   HttpFilterSchema,
+  type RetryPolicy,
   type RouteConfiguration,
   RouteConfigurationSchema,
   RouterSchema,
@@ -29,6 +30,8 @@ export interface RouteToClusterOptions {
   readonly prefix?: string;
   /** Replaces the matched prefix before forwarding. */
   readonly prefixRewrite?: string;
+  /** When and how a request is sent again. */
+  readonly retryPolicy?: RetryPolicy;
 }
 
 /** A route configuration sending every request (or every request under `prefix`) to one cluster. */
@@ -50,6 +53,7 @@ export function routeConfiguration(options: RouteToClusterOptions): RouteConfigu
               value: {
                 clusterSpecifier: { case: 'cluster', value: options.cluster },
                 ...(options.prefixRewrite === undefined ? {} : { prefixRewrite: options.prefixRewrite }),
+                ...(options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy }),
               },
             },
           },

@@ -2,11 +2,13 @@
  * One listener per outbound, on `<address>:<port>` (127.0.0.1 by default), sending everything
  * to the cluster named after the consumed service: through an HTTP connection manager for HTTP
  * protocols (so routes, retries and timeouts can apply later), through a TCP proxy otherwise.
+ * HTTP requests that could not reach an endpoint are retried on another one
+ * (`connectFailureRetryPolicy`).
  */
 
 import { create } from '@bufbuild/protobuf';
 import { type Listener, ListenerSchema, TrafficDirection } from '@strait/proto/envoy';
-import { isHttp, socketAddress } from './envoy-parts.js';
+import { connectFailureRetryPolicy, isHttp, socketAddress } from './envoy-parts.js';
 import {
   DEFAULT_OUTBOUND_ADDRESS,
   outboundClusterName,
@@ -29,6 +31,7 @@ export function generateOutboundListener(outbound: Outbound): Listener {
           name: outboundRouteName(outbound.service),
           virtualHost: outbound.service,
           cluster,
+          retryPolicy: connectFailureRetryPolicy(),
         }),
       })
     : tcpProxy(prefix, cluster);
