@@ -6,103 +6,58 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import {
   CLUSTER_LOAD_ASSIGNMENT_TYPE_URL,
   type ClusterLoadAssignment,
-  envoyRegistry,
   LISTENER_TYPE_URL,
   type Listener,
 } from '@strait/proto/envoy';
+import type { ResourceInput, ResourceStore } from '@strait/shared';
+import type { SnapshotCache } from '../cache/index.js';
 import {
-  builtinRegistry,
-  createMemoryStore,
-  createMeshCaManager,
-  type MeshCaManager,
-  type ResourceStore,
-  silentLogger,
-} from '@strait/shared';
-import { createSnapshotCache, type SnapshotCache } from '../cache/index.js';
-import { createProxyCertManager } from '../certs/proxy-cert-manager.js';
-import { createXdsReconciler, type XdsReconciler } from './xds-reconciler.js';
+  endpointPorts,
+  MTLS_MESH,
+  type ReconcilerRig,
+  snapshotResources,
+  startReconcilerRig,
+  testDataplane,
+} from './reconcile-test-kit.js';
+import type { XdsReconciler } from './xds-reconciler.js';
 
-const dataplane = (name: string, service: string, port: number, outbound?: string) => ({
-  type: 'Dataplane',
-  mesh: 'default',
-  name,
-  spec: {
-    networking: {
-      address: '127.0.0.1',
-      inbound: [{ port, servicePort: port + 1, tags: { 'kuma.io/service': service } }],
-      ...(outbound === undefined ? {} : { outbound: [{ port: 15_000, tags: { 'kuma.io/service': outbound } }] }),
-    },
-  },
-});
+const dataplane = (name: string, service: string, port: number, outbound?: string) =>
+  testDataplane(name, service, port, outbound === undefined ? {} : { outbound });
 
 describe('xds reconciler: zone ingresses', () => {
+  let rig: ReconcilerRig;
   let store: ResourceStore;
   let cache: SnapshotCache;
-  let ca: MeshCaManager;
   let xds: XdsReconciler;
 
-  /** The resources of one type in a proxy's snapshot, unpacked. */
-  function resources<T>(proxyId: string, typeUrl: string): T[] {
-    const set = cache.get(proxyId)?.types.get(typeUrl);
-    return [...(set?.resources.values() ?? [])].map((r) => anyUnpack(r.resource, envoyRegistry) as T);
-  }
+  const resources = <T>(proxyId: string, typeUrl: string): T[] => snapshotResources<T>(cache, proxyId, typeUrl);
   const ingressSnis = (): string[] =>
     resources<Listener>('ingress/zi-1', LISTENER_TYPE_URL).flatMap((l) =>
       l.filterChains.flatMap((c) => c.filterChainMatch?.serverNames ?? []),
     );
-  const ingressEndpoints = (cluster: string): number[] =>
-    resources<ClusterLoadAssignment>('ingress/zi-1', CLUSTER_LOAD_ASSIGNMENT_TYPE_URL)
-      .filter((c) => c.clusterName === cluster)
-      .flatMap((c) => c.endpoints.flatMap((l) => l.lbEndpoints))
-      .map((e) => (e.hostIdentifier.case === 'endpoint' ? e.hostIdentifier.value.address : undefined))
-      .map((a) =>
-        a?.address.case === 'socketAddress' && a.address.value.portSpecifier.case === 'portValue'
-          ? a.address.value.portSpecifier.value
-          : 0,
-      )
-      .sort();
+  const ingressEndpoints = (cluster: string): number[] => endpointPorts(cache, 'ingress/zi-1', cluster);
 
   before(async () => {
-    store = createMemoryStore();
-    await store.create({
-      type: 'Mesh',
-      name: 'default',
-      spec: { mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } },
-    });
-    await store.create({
-      type: 'ZoneIngress',
-      name: 'zi-1',
-      spec: { zone: 'zone-1', networking: { address: '127.0.0.1', port: 10_001 } },
-    });
-    await store.create(dataplane('backend-1', 'backend', 20_001));
-    await store.create(dataplane('web-1', 'web', 21_001, 'backend'));
-    cache = createSnapshotCache();
-    ca = createMeshCaManager({ store, logger: silentLogger(), caValidForMs: 3_600_000 });
-    const certs = createProxyCertManager({ caManager: ca, logger: silentLogger(), defaultValidForMs: 3_600_000 });
-    xds = createXdsReconciler({
-      store,
-      registry: builtinRegistry,
-      cache,
-      certs,
-      logger: silentLogger(),
-      zone: 'zone-1',
-      debounceMs: 5,
-      maxDelayMs: 50,
-    });
-    await xds.start(new AbortController().signal);
+    rig = await startReconcilerRig([
+      MTLS_MESH,
+      {
+        type: 'ZoneIngress',
+        name: 'zi-1',
+        spec: { zone: 'zone-1', networking: { address: '127.0.0.1', port: 10_001 } },
+      },
+      dataplane('backend-1', 'backend', 20_001),
+      dataplane('web-1', 'web', 21_001, 'backend'),
+    ]);
+    ({ store, cache, xds } = rig);
     xds.proxyConnected('default.web-1', 'default', 'web-1');
     xds.proxyConnected('default.backend-1', 'default', 'backend-1');
     xds.ingressConnected('ingress/zi-1', 'zi-1');
     await xds.settled();
   });
-  after(async () => {
-    await xds.stop();
-    ca.close();
-  });
+  after(() => rig.stop());
 
   it("routes each local service's SNI to its ready endpoints", () => {
     assert.deepEqual(ingressSnis(), [
@@ -166,41 +121,18 @@ describe('xds reconciler: zone ingresses', () => {
 
 describe('xds reconciler: startup grace period', () => {
   it('treats Dataplanes whose proxies do not reconnect after a restart as offline', async () => {
-    const store = createMemoryStore();
-    await store.create({ type: 'Mesh', name: 'default', spec: {} });
-    await store.create(dataplane('backend-1', 'backend', 20_001));
-    await store.create(dataplane('backend-2', 'backend', 20_011));
-    await store.create(dataplane('web-1', 'web', 21_001, 'backend'));
-    const ca = createMeshCaManager({ store, logger: silentLogger(), caValidForMs: 3_600_000 });
-    const certs = createProxyCertManager({ caManager: ca, logger: silentLogger(), defaultValidForMs: 3_600_000 });
-    const cache = createSnapshotCache();
     let offlineChanges = 0;
-    const xds = createXdsReconciler({
-      store,
-      registry: builtinRegistry,
-      cache,
-      certs,
-      logger: silentLogger(),
-      zone: 'zone-1',
-      debounceMs: 5,
-      maxDelayMs: 50,
-      startupGraceMs: 200,
-      onOfflineChanged: () => offlineChanges++,
-    });
-    const backendPorts = (): number[] =>
-      [...(cache.get('default.web-1')?.types.get(CLUSTER_LOAD_ASSIGNMENT_TYPE_URL)?.resources.values() ?? [])]
-        .map((r) => anyUnpack(r.resource, envoyRegistry) as ClusterLoadAssignment)
-        .filter((c) => c.clusterName === 'backend')
-        .flatMap((c) => c.endpoints.flatMap((l) => l.lbEndpoints))
-        .map((e) => (e.hostIdentifier.case === 'endpoint' ? e.hostIdentifier.value.address : undefined))
-        .map((a) =>
-          a?.address.case === 'socketAddress' && a.address.value.portSpecifier.case === 'portValue'
-            ? a.address.value.portSpecifier.value
-            : 0,
-        )
-        .sort();
+    const { xds, cache, stop } = await startReconcilerRig(
+      [
+        { type: 'Mesh', name: 'default', spec: {} },
+        dataplane('backend-1', 'backend', 20_001),
+        dataplane('backend-2', 'backend', 20_011),
+        dataplane('web-1', 'web', 21_001, 'backend'),
+      ],
+      { startupGraceMs: 200, onOfflineChanged: () => offlineChanges++ },
+    );
+    const backendPorts = (): number[] => endpointPorts(cache, 'default.web-1', 'backend');
     try {
-      await xds.start(new AbortController().signal);
       xds.proxyConnected('default.web-1', 'default', 'web-1');
       xds.proxyConnected('default.backend-1', 'default', 'backend-1');
       await xds.settled();
@@ -222,31 +154,18 @@ describe('xds reconciler: startup grace period', () => {
       await xds.settled();
       assert.deepEqual(backendPorts(), [20_001, 20_011]);
     } finally {
-      await xds.stop();
-      ca.close();
+      await stop();
     }
   });
 });
 
 describe('xds reconciler: zone ingress presence', () => {
   it('counts an ingress offline only after its stream stayed closed for ingressOfflineAfterMs', async () => {
-    const store = createMemoryStore();
-    await store.create({ type: 'Mesh', name: 'default', spec: {} });
-    for (const name of ['zi-a', 'zi-b', 'zi-never']) {
-      await store.create({
-        type: 'ZoneIngress',
-        name,
-        spec: { zone: 'zone-1', networking: { address: '127.0.0.1', port: 10_001 } },
-      });
-    }
-    await store.create({
+    const ingress = (name: string): ResourceInput => ({
       type: 'ZoneIngress',
-      name: 'zi-other-zone',
-      labels: { 'kuma.io/origin': 'global', 'kuma.io/zone': 'zone-2' },
-      spec: { zone: 'zone-2', networking: { address: '10.0.0.9', port: 10_001 } },
+      name,
+      spec: { zone: 'zone-1', networking: { address: '127.0.0.1', port: 10_001 } },
     });
-    const ca = createMeshCaManager({ store, logger: silentLogger(), caValidForMs: 3_600_000 });
-    const certs = createProxyCertManager({ caManager: ca, logger: silentLogger(), defaultValidForMs: 3_600_000 });
     const changes: string[][] = [];
     const names = ['zi-a', 'zi-b', 'zi-never', 'zi-other-zone'];
     let xds: XdsReconciler | undefined;
@@ -258,20 +177,28 @@ describe('xds reconciler: zone ingress presence', () => {
       }
       return changes[count - 1] ?? [];
     };
-    xds = createXdsReconciler({
-      store,
-      registry: builtinRegistry,
-      cache: createSnapshotCache(),
-      certs,
-      logger: silentLogger(),
-      zone: 'zone-1',
-      debounceMs: 5,
-      startupGraceMs: 150,
-      ingressOfflineAfterMs: 100,
-      onOfflineChanged: () => changes.push(names.filter((n) => xds?.isIngressOffline(n) === true)),
-    });
+    const rig = await startReconcilerRig(
+      [
+        { type: 'Mesh', name: 'default', spec: {} },
+        ingress('zi-a'),
+        ingress('zi-b'),
+        ingress('zi-never'),
+        {
+          type: 'ZoneIngress',
+          name: 'zi-other-zone',
+          labels: { 'kuma.io/origin': 'global', 'kuma.io/zone': 'zone-2' },
+          spec: { zone: 'zone-2', networking: { address: '10.0.0.9', port: 10_001 } },
+        },
+      ],
+      {
+        startupGraceMs: 150,
+        ingressOfflineAfterMs: 100,
+        onOfflineChanged: () => changes.push(names.filter((n) => xds?.isIngressOffline(n) === true)),
+      },
+    );
+    xds = rig.xds;
+    const { store } = rig;
     try {
-      await xds.start(new AbortController().signal);
       xds.ingressConnected('ingress/zi-a', 'zi-a');
       xds.ingressConnected('ingress/zi-b', 'zi-b');
       // The startup grace ends: only this zone's ingress that never connected is offline.
@@ -288,8 +215,7 @@ describe('xds reconciler: zone ingress presence', () => {
       assert.equal(xds.isIngressOffline('zi-never'), false);
       assert.equal(changes.length, 3);
     } finally {
-      await xds.stop();
-      ca.close();
+      await rig.stop();
     }
   });
 });

@@ -12,37 +12,28 @@ import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import {
   CLUSTER_LOAD_ASSIGNMENT_TYPE_URL,
   CLUSTER_TYPE_URL,
-  type ClusterLoadAssignment,
   envoyRegistry,
   LISTENER_TYPE_URL,
   type Listener,
   ListenerSchema,
   SECRET_TYPE_URL,
 } from '@strait/proto/envoy';
+import type { ResourceStore } from '@strait/shared';
+import type { SnapshotCache } from '../cache/index.js';
 import {
-  builtinRegistry,
-  createMemoryStore,
-  createMeshCaManager,
-  type MeshCaManager,
-  type ResourceStore,
-  silentLogger,
-} from '@strait/shared';
-import { createSnapshotCache, type SnapshotCache } from '../cache/index.js';
-import { createProxyCertManager } from '../certs/proxy-cert-manager.js';
-import { createXdsReconciler, type XdsReconciler } from './xds-reconciler.js';
+  MTLS_MESH,
+  endpointPorts as portsOf,
+  type ReconcilerRig,
+  startReconcilerRig,
+  testDataplane,
+} from './reconcile-test-kit.js';
+import type { XdsReconciler } from './xds-reconciler.js';
 
-const dataplane = (name: string, service: string, port: number, outbound?: string) => ({
-  type: 'Dataplane',
-  mesh: 'default',
-  name,
-  spec: {
-    networking: {
-      address: '127.0.0.1',
-      inbound: [{ port, servicePort: port + 1, tags: { 'kuma.io/service': service, 'kuma.io/protocol': 'http' } }],
-      ...(outbound === undefined ? {} : { outbound: [{ port: 15_000, tags: { 'kuma.io/service': outbound } }] }),
-    },
-  },
-});
+const dataplane = (name: string, service: string, port: number, outbound?: string) =>
+  testDataplane(name, service, port, {
+    tags: { 'kuma.io/protocol': 'http' },
+    ...(outbound === undefined ? {} : { outbound }),
+  });
 
 /** The mesh-wide permission, allowing everyone except the callers of `denied` services. */
 const permission = (...denied: string[]) => ({
@@ -62,9 +53,9 @@ const permission = (...denied: string[]) => ({
 });
 
 describe('xds reconciler: policy-only changes', () => {
+  let rig: ReconcilerRig;
   let store: ResourceStore;
   let cache: SnapshotCache;
-  let ca: MeshCaManager;
   let xds: XdsReconciler;
 
   /** The proxy's inbound listener as Envoy's JSON (RBAC included). */
@@ -76,51 +67,21 @@ describe('xds reconciler: policy-only changes', () => {
     });
   };
   /** Ports of the endpoints of `cluster` that the proxy gets over EDS. */
-  const endpointPorts = (proxyId: string, cluster: string): number[] => {
-    const resource = cache.get(proxyId)?.types.get(CLUSTER_LOAD_ASSIGNMENT_TYPE_URL)?.resources.get(cluster);
-    if (resource === undefined) return [];
-    const cla = anyUnpack(resource.resource, envoyRegistry) as ClusterLoadAssignment;
-    return cla.endpoints
-      .flatMap((l) => l.lbEndpoints)
-      .map((e) => (e.hostIdentifier.case === 'endpoint' ? e.hostIdentifier.value.address?.address : undefined))
-      .map((a) =>
-        a?.case === 'socketAddress' && a.value.portSpecifier.case === 'portValue' ? a.value.portSpecifier.value : 0,
-      )
-      .sort();
-  };
+  const endpointPorts = (proxyId: string, cluster: string): number[] => portsOf(cache, proxyId, cluster);
 
   before(async () => {
-    store = createMemoryStore();
-    await store.create({
-      type: 'Mesh',
-      name: 'default',
-      spec: { mtls: { enabledBackend: 'ca-1', backends: [{ name: 'ca-1', type: 'builtin' }] } },
-    });
-    await store.create(permission());
-    await store.create(dataplane('backend-1', 'backend', 20_001));
-    await store.create(dataplane('web-1', 'web', 21_001, 'backend'));
-    cache = createSnapshotCache();
-    ca = createMeshCaManager({ store, logger: silentLogger(), caValidForMs: 3_600_000 });
-    const certs = createProxyCertManager({ caManager: ca, logger: silentLogger(), defaultValidForMs: 3_600_000 });
-    xds = createXdsReconciler({
-      store,
-      registry: builtinRegistry,
-      cache,
-      certs,
-      logger: silentLogger(),
-      zone: 'zone-1',
-      debounceMs: 5,
-      maxDelayMs: 50,
-    });
-    await xds.start(new AbortController().signal);
+    rig = await startReconcilerRig([
+      MTLS_MESH,
+      permission(),
+      dataplane('backend-1', 'backend', 20_001),
+      dataplane('web-1', 'web', 21_001, 'backend'),
+    ]);
+    ({ store, cache, xds } = rig);
     xds.proxyConnected('default.web-1', 'default', 'web-1');
     xds.proxyConnected('default.backend-1', 'default', 'backend-1');
     await xds.settled();
   });
-  after(async () => {
-    await xds.stop();
-    ca.close();
-  });
+  after(() => rig.stop());
 
   it('re-renders the inbound RBAC and keeps clusters, endpoints and secrets as they were', async () => {
     const before = cache.get('default.backend-1');
