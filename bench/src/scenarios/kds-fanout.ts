@@ -36,7 +36,10 @@ function heap(mark: MemoryMark): string {
 function perZone(r: KdsFanoutResult, pick: (m: MemoryMark) => number | undefined): string {
   const before = pick(r.memory.ready);
   const after = pick(r.memory.connected);
-  return before === undefined || after === undefined ? '—' : `${formatNumber((after - before) / r.zones)} KiB`;
+  if (before === undefined || after === undefined) return '—';
+  // A collection between the two readings can make the difference negative: nothing to divide.
+  if (after < before) return `n/a (${formatNumber(before - after)} KiB collected meanwhile)`;
+  return `${formatNumber((after - before) / r.zones)} KiB`;
 }
 
 function cpu(p: PhaseCpu): string {
