@@ -122,6 +122,12 @@ export function staticCluster(options: StaticClusterOptions): Cluster {
 /** Failed connections in a row (refused, reset, timed out) after which an endpoint is ejected. */
 export const EJECT_AFTER_CONNECT_FAILURES = 5;
 
+/** The cluster fields that turn on {@link passiveHealthChecking}. */
+export interface PassiveHealthChecking {
+  readonly outlierDetection: OutlierDetection;
+  readonly commonLbConfig: Cluster_CommonLbConfig;
+}
+
 /**
  * Passive health checking of a cluster's endpoints, on connection failures only: what the
  * endpoint's application answers (a 500, a 503) never ejects it, so a service that fails
@@ -135,30 +141,27 @@ export const EJECT_AFTER_CONNECT_FAILURES = 5;
  * not at all when a whole zone (its CP and its ingress) goes down, or when the global cannot
  * tell a dead zone from one it is merely cut off from; the proxy that fails to connect knows
  * first and for certain.
+ *
+ * Host updates apply at once (`update_merge_window` 0 instead of 1 s): an ejection merged into
+ * a window that an EDS change had opened was seen never to reach the load balancer (Envoy 1.40:
+ * the ejected endpoint kept its share of the traffic until the next EDS change).
  */
-export function connectFailureOutlierDetection(): OutlierDetection {
-  return create(OutlierDetectionSchema, {
-    splitExternalLocalOriginErrors: true,
-    consecutiveLocalOriginFailure: EJECT_AFTER_CONNECT_FAILURES,
-    // Only connection failures eject: the detectors on upstream answers are turned off.
-    enforcingConsecutive5xx: 0,
-    enforcingConsecutiveGatewayFailure: 0,
-    enforcingSuccessRate: 0,
-    enforcingLocalOriginSuccessRate: 0,
-    interval: durationMs(5_000),
-    baseEjectionTime: durationMs(30_000),
-    maxEjectionPercent: 100,
-  });
-}
-
-/**
- * Envoy merges host updates that follow one another within `update_merge_window` (default
- * 1 s). An ejection merged that way was seen never to reach the load balancer (Envoy 1.40: the
- * ejected endpoint kept its share of the traffic until the next EDS change), so clusters with
- * {@link connectFailureOutlierDetection} apply every update at once.
- */
-export function immediateHostUpdates(): Cluster_CommonLbConfig {
-  return create(Cluster_CommonLbConfigSchema, { updateMergeWindow: durationMs(0) });
+export function passiveHealthChecking(): PassiveHealthChecking {
+  return {
+    outlierDetection: create(OutlierDetectionSchema, {
+      splitExternalLocalOriginErrors: true,
+      consecutiveLocalOriginFailure: EJECT_AFTER_CONNECT_FAILURES,
+      // Only connection failures eject: the detectors on upstream answers are turned off.
+      enforcingConsecutive5xx: 0,
+      enforcingConsecutiveGatewayFailure: 0,
+      enforcingSuccessRate: 0,
+      enforcingLocalOriginSuccessRate: 0,
+      interval: durationMs(5_000),
+      baseEjectionTime: durationMs(30_000),
+      maxEjectionPercent: 100,
+    }),
+    commonLbConfig: create(Cluster_CommonLbConfigSchema, { updateMergeWindow: durationMs(0) }),
+  };
 }
 
 /** Attempts after the first for a request that could not reach an endpoint. */

@@ -15,13 +15,7 @@ import {
   ClusterLoadAssignmentSchema,
   ClusterSchema,
 } from '@strait/proto/envoy';
-import {
-  adsConfigSource,
-  connectFailureOutlierDetection,
-  durationMs,
-  immediateHostUpdates,
-  socketAddress,
-} from './envoy-parts.js';
+import { adsConfigSource, durationMs, passiveHealthChecking, socketAddress } from './envoy-parts.js';
 import type { IngressContext, IngressTarget } from './ingress-context.js';
 import { ingressStatPrefix, ingressTargetSni } from './ingress-names.js';
 
@@ -37,8 +31,7 @@ export function generateIngressCluster(target: Pick<IngressTarget, 'mesh' | 'tag
     clusterDiscoveryType: { case: 'type', value: Cluster_DiscoveryType.EDS },
     edsClusterConfig: { edsConfig: adsConfigSource() },
     connectTimeout: durationMs(INGRESS_CONNECT_TIMEOUT_MS),
-    outlierDetection: connectFailureOutlierDetection(),
-    commonLbConfig: immediateHostUpdates(),
+    ...passiveHealthChecking(),
   });
 }
 

@@ -7,14 +7,7 @@
 
 import { create } from '@bufbuild/protobuf';
 import { type Cluster, Cluster_DiscoveryType, ClusterSchema } from '@strait/proto/envoy';
-import {
-  adsConfigSource,
-  connectFailureOutlierDetection,
-  durationMs,
-  http2ProtocolOptions,
-  immediateHostUpdates,
-  isHttp2,
-} from './envoy-parts.js';
+import { adsConfigSource, durationMs, http2ProtocolOptions, isHttp2, passiveHealthChecking } from './envoy-parts.js';
 import { outboundClusterName } from './names.js';
 import type { Outbound, ProxyContext } from './proxy-context.js';
 import { outboundTlsTransportSocket } from './tls-context.js';
@@ -30,8 +23,7 @@ export function generateOutboundCluster(ctx: ProxyContext, outbound: Pick<Outbou
     clusterDiscoveryType: { case: 'type', value: Cluster_DiscoveryType.EDS },
     edsClusterConfig: { edsConfig: adsConfigSource() },
     connectTimeout: durationMs(OUTBOUND_CONNECT_TIMEOUT_MS),
-    outlierDetection: connectFailureOutlierDetection(),
-    commonLbConfig: immediateHostUpdates(),
+    ...passiveHealthChecking(),
     typedExtensionProtocolOptions: isHttp2(outbound.protocol) ? http2ProtocolOptions() : {},
     ...(ctx.mesh.mtls === undefined ? {} : { transportSocket: outboundTlsTransportSocket(ctx, outbound.service) }),
   });
